@@ -1,0 +1,82 @@
+# Backstride: the two commands a newcomer needs are `make run` and `make test`.
+# Both create the virtualenv and train the model when needed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        ?= .venv
+BIN         := $(VENV)/bin
+PY          := $(BIN)/python
+RASA        := $(BIN)/rasa
+MODEL       := models/backstride.tar.gz
+STAMP       := $(VENV)/.installed
+
+export RASA_PORT       ?= 5005
+export ACTIONS_PORT    ?= 5055
+export DATABASE_URL    ?= sqlite:///var/backstride.db
+# The action server answers only on loopback; only RASA_PORT may face users.
+export SANIC_HOST      ?= 127.0.0.1
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL   := 2
+export PYTHONWARNINGS         ?= ignore::DeprecationWarning
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+
+.PHONY: help install train run shell validate test test-unit test-nlu test-stories eval bench clean
+
+help:
+	@echo "make run    - start the assistant (REST, socketio, HTTP API on port $(RASA_PORT))"
+	@echo "make test   - run every test (validate, train, unit, NLU gate, stories, vignettes)"
+	@echo "make shell  - chat with the assistant in this terminal"
+	@echo "make eval   - play the simulated runners in tests/vignettes and ../shared/vignettes"
+	@echo "make bench  - print speed figures"
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || "$$(scripts/find_python.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+# Rasa's own fingerprinting keeps the model when nothing it depends on changed;
+# make only calls it when a training input is newer than the model.
+$(MODEL): $(STAMP) $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name backstride --out models --num-threads 2
+	@touch $@
+
+train: $(MODEL)
+
+validate: $(STAMP)
+	$(RASA) data validate --fail-on-warnings
+
+run: $(MODEL)
+	@scripts/run.sh
+
+shell: $(MODEL)
+	@scripts/run.sh shell
+
+test-unit: $(STAMP)
+	$(PY) -m pytest -q -m "not server"
+
+test-nlu: $(MODEL)
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/holdout.yml --out results/nlu
+	$(PY) scripts/nlu_gate.py results/nlu
+
+test-stories: $(MODEL)
+	scripts/with_servers.sh actions -- $(RASA) test core --model $(MODEL) \
+	  --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
+
+eval: $(MODEL)
+	scripts/with_servers.sh all -- $(PY) scripts/eval_vignettes.py --report results/eval.json \
+	  --min-exact 90
+
+test: validate $(MODEL) test-unit test-nlu test-stories eval
+	$(PY) -m pytest -q -m server
+	@echo "make test: all checks passed"
+
+bench: $(MODEL)
+	$(PY) scripts/bench_reader.py
+
+clean:
+	rm -rf models results var .pytest_cache

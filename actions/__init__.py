@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin translations between the tracker and :mod:`backstride`."""

@@ -1,0 +1,41 @@
+"""``action_extract_facts``: every fact a message states, at any turn.
+
+Runs once after each user message (the custom slot mapping of every fact slot
+names it), inside the form and outside it, so a fact said once is never asked
+for again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from backstride import contract as c
+from backstride.answers import interpret
+from actions.tracker_facts import requested_slot
+
+
+class ActionExtractFacts(Action):
+    def name(self) -> str:
+        return "action_extract_facts"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        message = tracker.latest_message or {}
+        update = interpret(
+            message.get("entities") or [],
+            (message.get("intent") or {}).get("name"),
+            message.get("text") or "",
+            requested_slot(tracker),
+        )
+        events: list[EventType] = [SlotSet(slot, value) for slot, value in update.values.items()]
+
+        unsure_before = set(tracker.get_slot(c.UNSURE_FACTS) or [])
+        unsure_now = (unsure_before - set(update.values)) | update.unsure
+        if unsure_now != unsure_before:
+            events.append(SlotSet(c.UNSURE_FACTS, sorted(unsure_now)))
+        return events

@@ -1,0 +1,71 @@
+"""``validate_back_pain_form``: what the form asks next, and unclear answers.
+
+The facts are already in the tracker (``action_extract_facts`` ran first);
+this action only decides:
+
+* the next question (:func:`backstride.questions.next_question`), or none,
+  which ends the form: an emergency sign ends it at once;
+* a message that is not an answer (a question, "restart", "bye") rejects the
+  form for this turn so the rules can answer it, then the form resumes;
+* an answer that said nothing usable gets a short explanation before the
+  question is asked again; after a second miss the question counts as
+  "not sure", which never lowers the level.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from backstride import contract as c
+from backstride.questions import next_question
+from actions.tracker_facts import FORM_NAME, bot_spoke_since_user, facts_from, requested_slot
+
+#: Intents that are not answers to a question: the rules handle them mid-form.
+NOT_AN_ANSWER = frozenset({"faq", "restart", "goodbye", "help", "out_of_scope"})
+
+#: How many unclear answers to one question before it counts as "not sure".
+MAX_UNCLEAR = 2
+
+
+def _clarification(slot: str) -> str:
+    if slot in c.BOOL_FACTS:
+        return "utter_clarify_yes_no"
+    return f"utter_clarify_{slot}"
+
+
+class ValidateBackPainForm(Action):
+    def name(self) -> str:
+        return f"validate_{FORM_NAME}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        asked = requested_slot(tracker)
+        on_user_turn = tracker.active_loop_name == FORM_NAME and not bot_spoke_since_user(tracker)
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+        if on_user_turn and intent in NOT_AN_ANSWER:
+            return [ActionExecutionRejected(FORM_NAME)]
+
+        events: list[EventType] = []
+        overrides: dict[str, Any] = {}
+        facts = facts_from(tracker)
+        if on_user_turn and asked is not None and not facts.known(asked) and asked not in facts.unsure:
+            misses = int(tracker.get_slot("unclear_answers") or 0) + 1
+            if misses > MAX_UNCLEAR:
+                dispatcher.utter_message(response="utter_noted_unsure")
+                unsure = sorted(set(tracker.get_slot(c.UNSURE_FACTS) or []) | {asked})
+                overrides[c.UNSURE_FACTS] = unsure
+                events += [SlotSet(c.UNSURE_FACTS, unsure), SlotSet("unclear_answers", 0)]
+            else:
+                dispatcher.utter_message(response=_clarification(asked))
+                events.append(SlotSet("unclear_answers", misses))
+        elif on_user_turn:
+            events.append(SlotSet("unclear_answers", 0))
+
+        following = next_question(facts_from(tracker, overrides))
+        return events + [SlotSet("requested_slot", following)]

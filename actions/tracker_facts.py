@@ -1,0 +1,36 @@
+"""Reading facts out of a tracker, and the small tracker questions actions ask."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+
+from backstride import contract as c
+from backstride.triage import Facts
+
+FORM_NAME = "back_pain_form"
+
+
+def facts_from(tracker: Tracker, overrides: Optional[dict[str, Any]] = None) -> Facts:
+    slots = dict(tracker.slots)
+    slots.update(overrides or {})
+    return Facts.from_slots(slots)
+
+
+def requested_slot(tracker: Tracker) -> Optional[str]:
+    """The question the form is waiting on, if the form is running."""
+    if tracker.active_loop_name != FORM_NAME:
+        return None
+    slot = tracker.get_slot("requested_slot")
+    return slot if slot in c.FORM_SLOTS else None
+
+
+def bot_spoke_since_user(tracker: Tracker) -> bool:
+    """True when the bot has said something after the runner's last message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            return True
+    return False

@@ -1,0 +1,102 @@
+"""The names fixed by ``CONTRACT.md``: levels, slots, slot values and rule ids.
+
+Everything else imports these; ``tests/test_contract.py`` checks that
+``domain.yml`` agrees with them, so they are never kept in sync by hand.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Final
+
+
+class Level(IntEnum):
+    """Triage levels, ordered so that ``max()`` picks the most urgent one."""
+
+    MODIFY_AND_CONTINUE = 0
+    STOP_AND_REASSESS = 1
+    SEE_CLINICIAN = 2
+    URGENT = 3
+    EMERGENCY = 4
+
+    @property
+    def slot_value(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def from_slot_value(cls, value: str) -> "Level":
+        return cls[value.upper()]
+
+
+# --- slots (CONTRACT section 3) -------------------------------------------
+
+PAIN_LOCATION: Final = "pain_location"
+PAIN_DURATION_DAYS: Final = "pain_duration_days"
+PAIN_RADIATION: Final = "pain_radiation"
+EMERGENCY_SIGNS: Final = "emergency_signs"
+TRAUMA: Final = "trauma"
+SYSTEMIC_SIGNS: Final = "systemic_signs"
+NUMBNESS_TINGLING: Final = "numbness_tingling"
+LEG_WEAKNESS: Final = "leg_weakness"
+WORSE_DURING_RUN: Final = "worse_during_run"
+GAIT_CHANGE: Final = "gait_change"
+WORSE_WITH_REST: Final = "worse_with_rest"
+RECURRING_DESPITE_REST: Final = "recurring_despite_rest"
+PAIN_SEVERITY: Final = "pain_severity"
+TRIAGE_LEVEL: Final = "triage_level"
+TRIAGE_REASONS: Final = "triage_reasons"
+
+# Not a contract slot: chest pain is never asked for, only heard (rule chest_pain).
+CHEST_PAIN: Final = "chest_pain"
+
+LOCATIONS: Final = ("lower_back", "mid_back", "upper_back", "buttock_hip", "neck", "other")
+RADIATIONS: Final = ("none", "buttock", "thigh", "below_knee", "both_legs")
+
+BOOL_FACTS: Final = (
+    EMERGENCY_SIGNS,
+    TRAUMA,
+    SYSTEMIC_SIGNS,
+    NUMBNESS_TINGLING,
+    LEG_WEAKNESS,
+    WORSE_DURING_RUN,
+    GAIT_CHANGE,
+    WORSE_WITH_REST,
+    RECURRING_DESPITE_REST,
+)
+FLOAT_FACTS: Final = (PAIN_DURATION_DAYS, PAIN_SEVERITY)
+CATEGORICAL_FACTS: Final = {PAIN_LOCATION: LOCATIONS, PAIN_RADIATION: RADIATIONS}
+
+#: Every fact the form may ask for (the contract's table less the two outputs).
+FORM_SLOTS: Final = (PAIN_LOCATION, PAIN_DURATION_DAYS, PAIN_RADIATION, *BOOL_FACTS, PAIN_SEVERITY)
+
+#: Every fact the assistant can learn from what a runner writes.
+FACT_SLOTS: Final = (*FORM_SLOTS, CHEST_PAIN)
+
+# --- rule ids (CONTRACT section 2) ----------------------------------------
+
+RULE_IDS: Final = (
+    "emergency_signs",
+    "bilateral_radiation",
+    "major_trauma",
+    "chest_pain",
+    "systemic_signs",
+    "thoracic_pain",
+    "radiating_below_knee",
+    "radiating_leg",
+    "numbness_tingling",
+    "leg_weakness",
+    "worse_with_rest",
+    "persists_weeks",
+    "recurs_despite_rest",
+    "severe_pain",
+    "worse_during_run",
+    "gait_change",
+    "persists_beyond_72h",
+)
+
+#: The project's one addition to the rule ids: a question answered "not sure"
+#: whose rule would have raised the level (CONTRACT section 2, last paragraph).
+UNSURE_ANSWER: Final = "unsure_answer"
+
+#: Not a contract slot: the facts a runner answered "not sure" to.
+UNSURE_FACTS: Final = "unsure_facts"

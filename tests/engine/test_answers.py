@@ -1,0 +1,94 @@
+"""How a message becomes fact updates (backstride.answers)."""
+
+import pytest
+
+from backstride.answers import TRUSTED_EXTRACTOR, interpret, yes_no_unsure
+
+
+def found(slot, value, extractor=TRUSTED_EXTRACTOR):
+    return {"entity": slot, "value": value, "extractor": extractor}
+
+
+def test_several_findings_fill_several_slots_at_once():
+    update = interpret(
+        [found("pain_location", "lower_back"), found("pain_duration_days", 4.0), found("numbness_tingling", False)],
+        "describe_pain", "my lower back has hurt for 4 days, no numbness", None,
+    )
+    assert update.values == {"pain_location": "lower_back", "pain_duration_days": 4.0, "numbness_tingling": False}
+
+
+@pytest.mark.parametrize("text,intent,expected", [
+    ("yes", "affirm", True), ("Yeah, a bit", "affirm", True), ("no", "deny", False),
+    ("nope, nothing like that", "deny", False), ("/affirm", "affirm", True), ("/deny", "deny", False),
+    ("n", None, False), ("y", None, True),
+])
+def test_yes_and_no_answer_the_question_asked(text, intent, expected):
+    assert interpret([], intent, text, "trauma").values == {"trauma": expected}
+
+
+@pytest.mark.parametrize("text", ["not sure", "I don't know", "dunno", "hard to say", "/not_sure"])
+def test_not_sure_is_recorded_not_guessed(text):
+    update = interpret([], "not_sure", text, "systemic_signs")
+    assert update.values == {}
+    assert update.unsure == {"systemic_signs"}
+
+
+def test_a_finding_about_another_fact_is_not_a_yes_or_no_to_the_question():
+    update = interpret([found("numbness_tingling", False)], "deny", "no numbness", "leg_weakness")
+    assert update.values == {"numbness_tingling": False}
+
+
+def test_a_standalone_no_with_another_finding_answers_both():
+    update = interpret([found("numbness_tingling", False)], "deny", "no, and no numbness either", "leg_weakness")
+    assert update.values == {"numbness_tingling": False, "leg_weakness": False}
+
+
+def test_no_to_the_radiation_question_means_it_does_not_spread():
+    assert interpret([], "deny", "no", "pain_radiation").values == {"pain_radiation": "none"}
+
+
+def test_yes_to_the_radiation_question_is_not_enough_to_say_where():
+    assert interpret([], "affirm", "yes", "pain_radiation").values == {}
+
+
+def test_a_bare_number_answers_severity_or_duration_only_when_asked():
+    assert interpret([found("number", 7.0)], None, "7", "pain_severity").values == {"pain_severity": 7.0}
+    assert interpret([found("number", 5.0)], None, "5", "pain_duration_days").values == {"pain_duration_days": 5.0}
+    assert interpret([found("number", 7.0)], None, "7", "trauma").values == {}
+    assert interpret([found("number", 70.0)], None, "70", "pain_severity").values == {}
+
+
+def test_typed_entities_count_only_for_the_question_asked():
+    typed = [found("emergency_signs", False, extractor="RegexMessageHandler")]
+    assert interpret(typed, "deny", '/deny{"emergency_signs": false}', "trauma").values == {"trauma": False}
+    assert interpret(typed, "deny", "/x", "emergency_signs").values == {"emergency_signs": False}
+    assert interpret(typed, "describe_pain", "/describe_pain", None).values == {}
+
+
+def test_outputs_cannot_be_set_by_any_entity():
+    update = interpret([found("triage_level", "modify_and_continue"), found("triage_reasons", [])], None, "x", None)
+    assert update.values == {}
+
+
+def test_a_positive_mention_outweighs_a_negated_one():
+    update = interpret([found("numbness_tingling", False), found("numbness_tingling", True)], None,
+                       "no pins and needles but I do have numbness", None)
+    assert update.values == {"numbness_tingling": True}
+
+
+def test_the_most_telling_location_and_the_furthest_radiation_win():
+    update = interpret([found("pain_location", "neck"), found("pain_location", "upper_back"),
+                        found("pain_radiation", "thigh"), found("pain_radiation", "below_knee")], None, "", None)
+    assert update.values == {"pain_location": "upper_back", "pain_radiation": "below_knee"}
+
+
+@pytest.mark.parametrize("entity", [found("pain_location", "knee"), found("pain_severity", 11),
+                                    found("pain_duration_days", -2), found("trauma", "maybe")])
+def test_values_outside_the_contract_are_dropped(entity):
+    assert interpret([entity], None, "", None).values == {}
+
+
+def test_yes_no_unsure_prefers_the_words_over_the_intent():
+    assert yes_no_unsure("affirm", "not sure really") == "not_sure"
+    assert yes_no_unsure("affirm", "no") == "deny"
+    assert yes_no_unsure("describe_pain", "lower back") is None
