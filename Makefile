@@ -19,6 +19,7 @@ export SANIC_HOST      ?= 127.0.0.1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL   := 2
 export PYTHONWARNINGS         ?= ignore::DeprecationWarning
+export TQDM_DISABLE           ?= 1
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
@@ -48,7 +49,7 @@ $(MODEL): $(STAMP) $(TRAINING_INPUTS)
 train: $(MODEL)
 
 validate: $(STAMP)
-	$(RASA) data validate --fail-on-warnings
+	scripts/validate.sh
 
 run: $(MODEL)
 	@scripts/run.sh

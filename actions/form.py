@@ -7,9 +7,12 @@ this action only decides:
   which ends the form: an emergency sign ends it at once;
 * a message that is not an answer (a question, "restart", "bye") rejects the
   form for this turn so the rules can answer it, then the form resumes;
-* an answer that said nothing usable gets a short explanation before the
+* an answer in which nothing at all was understood gets a short explanation before the
   question is asked again; after a second miss the question counts as
   "not sure", which never lowers the level.
+
+It also asks the question (texts in ``backstride/prompts.yml``), so the domain
+holds no ``utter_ask_*`` response that only the form would use.
 """
 
 from __future__ import annotations
@@ -21,20 +24,25 @@ from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from backstride import contract as c
+from backstride.prompts import Prompt, clarification, noted_unsure, question
 from backstride.questions import next_question
-from actions.tracker_facts import FORM_NAME, bot_spoke_since_user, facts_from, requested_slot
+from actions.tracker_facts import (
+    FORM_NAME,
+    bot_spoke_since_user,
+    facts_from,
+    facts_heard_this_turn,
+    requested_slot,
+)
 
 #: Intents that are not answers to a question: the rules handle them mid-form.
-NOT_AN_ANSWER = frozenset({"faq", "restart", "goodbye", "help", "out_of_scope"})
+NOT_AN_ANSWER = frozenset({"faq", "start_over", "goodbye", "help", "out_of_scope"})
 
 #: How many unclear answers to one question before it counts as "not sure".
 MAX_UNCLEAR = 2
 
 
-def _clarification(slot: str) -> str:
-    if slot in c.BOOL_FACTS:
-        return "utter_clarify_yes_no"
-    return f"utter_clarify_{slot}"
+def _say(dispatcher: CollectingDispatcher, prompt: Prompt) -> None:
+    dispatcher.utter_message(text=prompt.text, buttons=list(prompt.buttons))
 
 
 class ValidateBackPainForm(Action):
@@ -54,18 +62,21 @@ class ValidateBackPainForm(Action):
         events: list[EventType] = []
         overrides: dict[str, Any] = {}
         facts = facts_from(tracker)
-        if on_user_turn and asked is not None and not facts.known(asked) and asked not in facts.unsure:
+        understood_nothing = not facts_heard_this_turn(tracker)
+        if on_user_turn and asked is not None and understood_nothing and not facts.known(asked):
             misses = int(tracker.get_slot("unclear_answers") or 0) + 1
             if misses > MAX_UNCLEAR:
-                dispatcher.utter_message(response="utter_noted_unsure")
+                _say(dispatcher, noted_unsure())
                 unsure = sorted(set(tracker.get_slot(c.UNSURE_FACTS) or []) | {asked})
                 overrides[c.UNSURE_FACTS] = unsure
                 events += [SlotSet(c.UNSURE_FACTS, unsure), SlotSet("unclear_answers", 0)]
             else:
-                dispatcher.utter_message(response=_clarification(asked))
+                _say(dispatcher, clarification(asked))
                 events.append(SlotSet("unclear_answers", misses))
         elif on_user_turn:
             events.append(SlotSet("unclear_answers", 0))
 
         following = next_question(facts_from(tracker, overrides))
+        if following is not None:
+            _say(dispatcher, question(following))
         return events + [SlotSet("requested_slot", following)]

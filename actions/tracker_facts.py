@@ -34,3 +34,14 @@ def bot_spoke_since_user(tracker: Tracker) -> bool:
         if event.get("event") == "bot":
             return True
     return False
+
+
+def facts_heard_this_turn(tracker: Tracker) -> set[str]:
+    """The fact slots set since the runner's last message."""
+    heard: set[str] = set()
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "slot" and event.get("name") in (*c.FACT_SLOTS, c.UNSURE_FACTS):
+            heard.add(event["name"])
+    return heard

@@ -1,0 +1,65 @@
+"""Build rasa_sdk trackers from small dicts, in the manner of financial-demo."""
+
+import asyncio
+from typing import Any, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from backstride.answers import TRUSTED_EXTRACTOR
+
+
+def entity(slot: str, value: Any, extractor: str = TRUSTED_EXTRACTOR) -> dict:
+    return {"entity": slot, "value": value, "extractor": extractor, "start": 0, "end": 1}
+
+
+def make_tracker(
+    text: str = "",
+    intent: str = "describe_pain",
+    entities: Optional[list] = None,
+    slots: Optional[dict] = None,
+    form_on: Optional[str] = None,
+    bot_spoke_after_user: bool = False,
+    earlier_bot_messages: int = 1,
+    heard: Optional[dict] = None,
+) -> Tracker:
+    """A tracker whose last user message is ``text``; ``form_on`` = the requested slot;
+    ``heard`` = the facts extracted from that message."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []}
+    all_slots = dict(slots or {})
+    if form_on:
+        all_slots["requested_slot"] = form_on
+    events = [{"event": "action", "name": "action_listen"}]
+    events += [{"event": "bot", "text": "earlier"}] * earlier_bot_messages
+    events += [{"event": "user", "text": text, "parse_data": latest}]
+    for name, value in (heard or {}).items():  # what action_extract_facts set this turn
+        events.append({"event": "slot", "name": name, "value": value})
+        all_slots[name] = value
+    if bot_spoke_after_user:
+        events.append({"event": "bot", "text": "an answer"})
+    return Tracker.from_dict({
+        "sender_id": "test",
+        "slots": all_slots,
+        "latest_message": latest,
+        "events": events,
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {"name": "back_pain_form"} if form_on else {},
+        "latest_action_name": "action_listen",
+    })
+
+
+def run_action(action, tracker: Tracker) -> tuple[list, CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return events, dispatcher
+
+
+def slot_events(events: list) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.fixture
+def tracker_factory():
+    return make_tracker

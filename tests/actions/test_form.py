@@ -1,0 +1,67 @@
+from actions.form import ValidateBackPainForm
+from tests.actions.conftest import make_tracker, run_action, slot_events
+
+KNOWN = {"emergency_signs": False, "pain_radiation": "none", "trauma": False, "systemic_signs": False}
+
+
+def test_the_form_skips_every_slot_already_known():
+    tracker = make_tracker("no", intent="deny", form_on="systemic_signs", slots=KNOWN, heard={"systemic_signs": False})
+    events, dispatcher = run_action(ValidateBackPainForm(), tracker)
+    assert slot_events(events)["requested_slot"] == "pain_location"
+    assert [m["text"] for m in dispatcher.messages] == ["Where exactly is the pain?"]
+    assert dispatcher.messages[0]["buttons"][0] == {"title": "Lower back", "payload": '/describe_pain{"pain_location": "lower_back"}'}
+
+
+def test_an_emergency_sign_ends_the_form_at_once():
+    tracker = make_tracker("i wet myself", form_on="pain_location", slots=KNOWN, heard={"emergency_signs": True})
+    events, dispatcher = run_action(ValidateBackPainForm(), tracker)
+    assert slot_events(events)["requested_slot"] is None
+    assert dispatcher.messages == []
+
+
+def test_an_unclear_answer_gets_an_explanation_and_the_same_question():
+    tracker = make_tracker("banana", intent="nlu_fallback", form_on="pain_location", slots=KNOWN)
+    events, dispatcher = run_action(ValidateBackPainForm(), tracker)
+    assert slot_events(events) == {"unclear_answers": 1, "requested_slot": "pain_location"}
+    texts = [m["text"] for m in dispatcher.messages]
+    assert texts[0].startswith("Sorry, I didn't catch where it hurts")
+    assert texts[1] == "Where exactly is the pain?"
+
+
+def test_yes_no_questions_explain_yes_no():
+    tracker = make_tracker("hmm", intent="nlu_fallback", form_on="trauma", slots={"emergency_signs": False, "pain_radiation": "none"})
+    _, dispatcher = run_action(ValidateBackPainForm(), tracker)
+    assert "yes" in dispatcher.messages[0]["text"] and "not sure" in dispatcher.messages[0]["text"]
+    assert [b["payload"] for b in dispatcher.messages[1]["buttons"]] == ["/affirm", "/deny", "/not_sure"]
+
+
+def test_a_third_miss_counts_as_not_sure_and_moves_on():
+    tracker = make_tracker("🤷", intent="nlu_fallback", form_on="trauma",
+                           slots={"emergency_signs": False, "pain_radiation": "none", "unclear_answers": 2})
+    events, dispatcher = run_action(ValidateBackPainForm(), tracker)
+    slots = slot_events(events)
+    assert slots["unsure_facts"] == ["trauma"]
+    assert slots["requested_slot"] == "systemic_signs"
+    assert "not sure" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[1]["text"].startswith("Do you have a fever")
+
+
+def test_a_fact_about_something_else_is_no_reason_to_apologise():
+    tracker = make_tracker("it's been about 4 days", form_on="pain_location", slots=KNOWN, heard={"pain_duration_days": 4.0})
+    events, dispatcher = run_action(ValidateBackPainForm(), tracker)
+    assert slot_events(events)["requested_slot"] == "pain_location"
+    assert [m["text"] for m in dispatcher.messages] == ["Where exactly is the pain?"]
+
+
+def test_a_question_mid_form_rejects_the_turn_so_the_rules_answer_it():
+    tracker = make_tracker("how fast can I build mileage", intent="faq", form_on="trauma", slots=KNOWN)
+    events, _ = run_action(ValidateBackPainForm(), tracker)
+    assert [(e["event"], e["name"]) for e in events] == [("action_execution_rejected", "back_pain_form")]
+
+
+def test_after_the_answer_to_a_question_the_form_asks_again_without_complaint():
+    tracker = make_tracker("how fast can I build mileage", intent="faq", form_on="pain_location", slots=KNOWN,
+                           bot_spoke_after_user=True)
+    events, dispatcher = run_action(ValidateBackPainForm(), tracker)
+    assert slot_events(events) == {"requested_slot": "pain_location"}
+    assert [m["text"] for m in dispatcher.messages] == ["Where exactly is the pain?"]

@@ -1,0 +1,1 @@
+"""Tests of the vignette evaluator (scripts/eval_vignettes.py) and of the vignette files."""
