@@ -568,7 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 pass, 1 a gate failed, 2 bad arguments or vignettes, 3 server unreachable.",
     )
     add = parser.add_argument
-    add("--url", default="http://127.0.0.1:5005", help="server base URL (default: %(default)s)")
+    add("--url", default=os.environ.get("RASA_URL", "http://127.0.0.1:5005"), help="server base URL (default: env RASA_URL, else %(default)s)")
     add("--token", default=None, help="auth token (default: env RASA_AUTH_TOKEN)")
     add("--files", nargs="+", type=Path,
         help="vignette files (default: tests/vignettes/*.yml + ../shared/vignettes/*.yml)")

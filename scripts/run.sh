@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RASA=${RASA:-.venv/bin/rasa}
 MODEL=${MODEL:-models/backstride.tar.gz}
+export SANIC_HOST=${SANIC_HOST:-127.0.0.1}
 source scripts/servers.sh
 mkdir -p var
 

@@ -15,6 +15,7 @@ mkdir -p var results
 db="var/test-tracker-$$.db"
 export DATABASE_URL=${TEST_DATABASE_URL:-sqlite:///$db}
 export RASA_URL="http://127.0.0.1:$RASA_PORT"
+export SANIC_HOST=${SANIC_HOST:-127.0.0.1}
 source scripts/servers.sh
 
 cleanup() { stop_servers; rm -f "$db"; }

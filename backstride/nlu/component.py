@@ -1,0 +1,146 @@
+"""Rasa graph component around :class:`~backstride.nlu.reader.SymptomReader`.
+
+Referenced from ``config.yml`` as ``backstride.nlu.component.SymptomEntityExtractor``
+and placed after the DIETClassifier. For every message it adds one entity per
+finding of the reader: ``entity`` is the slot name, ``value`` the contract
+value (False for a negated symptom), a bare number comes as entity
+``number``. A message can hold several findings of one slot ("no pins and
+needles but I do have numbness"); whoever reads them merges them the safe way
+(:func:`backstride.nlu.reader.resolve`, ``backstride.answers``), never by
+taking the last one as Rasa's own ``from_entity`` mapping would.
+
+When a message states an emergency-level fact (emergency_signs, trauma or
+chest_pain true, or radiation into both legs) the intent is set to
+``describe_pain`` (configurable) with confidence 1.0 whatever the classifier
+thought, so that the dialogue escalates at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import ENTITY_ATTRIBUTE_CONFIDENCE_TYPE
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from backstride.contract import CHEST_PAIN, EMERGENCY_SIGNS, PAIN_RADIATION, TRAUMA
+from backstride.nlu.reader import Finding, SymptomReader, resolve
+
+logger = logging.getLogger(__name__)
+
+#: Findings that end the assessment at once (CONTRACT section 4.1).
+EMERGENCY_FINDINGS = {
+    EMERGENCY_SIGNS: True,
+    TRAUMA: True,
+    CHEST_PAIN: True,
+    PAIN_RADIATION: "both_legs",
+}
+
+
+@lru_cache(maxsize=4)
+def shared_reader(lexicon_dir: Optional[str] = None) -> SymptomReader:
+    """One reader per lexicon folder per process: training and serving graphs share it."""
+    return SymptomReader(Path(lexicon_dir) if lexicon_dir else None)
+
+
+def is_emergency(finding: Finding) -> bool:
+    """True for a positive emergency-level finding."""
+    want = EMERGENCY_FINDINGS.get(finding.slot)
+    return want is not None and finding.value == want and type(finding.value) is type(want)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class SymptomEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Rule-based symptom entities, with an emergency override of the intent."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # intent forced on a message that states an emergency-level fact
+            "emergency_intent": "describe_pain",
+            # a different lexicon folder (default: backstride/nlu/lexicon)
+            "lexicon_dir": None,
+            # also emit a bare number ("7", "about four") as entity "number"
+            "extract_numbers": True,
+        }
+
+    def __init__(self, config: Dict[Text, Any], reader: Optional[SymptomReader] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        lexicon = self._config.get("lexicon_dir")
+        self.reader = reader or shared_reader(str(lexicon) if lexicon else None)
+        self.emergency_intent: str = self._config["emergency_intent"]
+        self.extract_numbers: bool = bool(self._config["extract_numbers"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SymptomEntityExtractor":
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data passes through unchanged: the lexicon is not learnt."""
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Adds the symptom entities (and the emergency intent) to each message."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or not text.strip() or text.lstrip().startswith("/"):
+                continue  # "/intent{...}" messages belong to the RegexMessageHandler
+            findings = self.reader.read(text)
+            if not self.extract_numbers:
+                findings = [f for f in findings if f.slot != "number"]
+            entities = self.add_extractor_name([self._entity(f) for f in findings])
+            if entities:
+                message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+            # Decide on the merged facts: "no chest pain" next to "chest pain" is still chest pain.
+            if any(is_emergency(f) for f in resolve(findings).values()):
+                self._force_intent(message)
+        return messages
+
+    @staticmethod
+    def _entity(finding: Finding) -> Dict[Text, Any]:
+        return {
+            ENTITY_ATTRIBUTE_TYPE: finding.slot,
+            ENTITY_ATTRIBUTE_VALUE: finding.value,
+            ENTITY_ATTRIBUTE_START: finding.start,
+            ENTITY_ATTRIBUTE_END: finding.end,
+            ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
+        }
+
+    def _force_intent(self, message: Message) -> None:
+        previous = message.get(INTENT) or {}
+        if previous.get(INTENT_NAME_KEY) != self.emergency_intent:
+            logger.debug("Emergency finding: intent %r -> %r", previous.get(INTENT_NAME_KEY), self.emergency_intent)
+        message.set(
+            INTENT, {INTENT_NAME_KEY: self.emergency_intent, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True
+        )
+        ranking = message.get(INTENT_RANKING_KEY)
+        if ranking is not None:
+            rest = [r for r in ranking if r.get(INTENT_NAME_KEY) != self.emergency_intent]
+            top = {INTENT_NAME_KEY: self.emergency_intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+            message.set(INTENT_RANKING_KEY, [top] + rest[: max(0, len(ranking) - 1)], add_to_output=True)

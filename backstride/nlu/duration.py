@@ -1,0 +1,326 @@
+"""How long the pain has lasted, as float days, from what a runner types.
+
+Pure (stdlib only) so that it can be tested and reviewed on its own. Every
+expression becomes a :class:`DurationMatch` whose span is the time phrase
+itself: number + unit ("4 days" in "for about 4 days now") or the anchor
+phrase ("since Sunday", "yesterday", "this morning").
+
+Choices a reviewer should know (they matter only near the 3-day and 21-day
+thresholds of CONTRACT.md):
+
+- ranges and "or" take the upper bound ("2-3 days" = 3, "a week or two" = 14),
+  the safer side for a triage rule that fires on long durations;
+- "a few" = 3, "several" = 4, "a couple" = 2, a bare plural ("for weeks") = 2
+  units; "a few hours" = 0.2 days (an afternoon, not three clock hours);
+- parts of today are fixed fractions: this morning 0.3, last night /
+  overnight 0.5, this afternoon 0.15, this evening / tonight 0.1, today 0.2;
+- a weekday is the most recent such day before today (never 0 days: "since
+  Sunday" said on a Sunday is 7); "the weekend" counts from its Saturday;
+- an event with no date ("since my race") gives nothing: the form asks;
+- time that is not the pain's age is skipped: "a week off", "3 times a
+  week", "ran for 2 hours", "20 minutes into my run", "in 2 weeks", "45
+  years old", "a 10 day streak".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable, List, Optional
+
+__all__ = ["DurationMatch", "find_durations", "parse_duration", "number_value", "NUMBER_WORDS"]
+
+
+@dataclass(frozen=True)
+class DurationMatch:
+    start: int
+    end: int
+    days: float
+    text: str
+
+
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_UNITS_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+# Longest first so that "seventeen" is not read as "seven".
+_WORD = "(?:" + "|".join(
+    [f"(?:{t})[- ](?:{u})" for t in _TENS for u in _UNITS_WORDS]
+    + sorted(NUMBER_WORDS, key=len, reverse=True)
+) + ")"
+_DIGITS = r"\d+(?:\.\d+)?"
+_ONE_NUM = rf"(?:{_DIGITS}|{_WORD})"
+#: A quantity: "4", "four", "2-3", "two or three", "a couple of", "a few", "several", "a", "half a"
+_QTY = (
+    rf"(?P<qty>{_ONE_NUM}(?:\s*(?:-|–|to|or)\s*{_ONE_NUM})?(?:\s+and\s+a\s+half)?"
+    r"|an?\s+couple\s+(?:of\s+)?|couple\s+(?:of\s+)?|an?\s+few|few|several|half\s+an?|an?)"
+)
+_UNIT = (
+    r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|dayz|dys|nights?|weeks?|wks?|weks?|weeeks?"
+    r"|fortnights?|months?|mnths?|mths?|years?|yrs?)"
+)
+_UNIT_DAYS = {
+    "min": 1 / 1440, "hour": 1 / 24, "hr": 1 / 24, "day": 1.0, "dy": 1.0, "night": 1.0,
+    "week": 7.0, "wk": 7.0, "wek": 7.0, "weeek": 7.0, "fortnight": 14.0, "month": 30.0,
+    "mnth": 30.0, "mth": 30.0, "year": 365.0, "yr": 365.0,
+}
+_ABBREV = {"h": "hour", "d": "day", "w": "week", "m": "month", "y": "year"}
+
+_QUANTIFIED = re.compile(
+    rf"\b(?P<lp>(?:the\s+)?(?:last|past|previous)\s+)?{_QTY}\s*-?\s*{_UNIT}\b"
+    r"(?P<half>\s+and\s+an?\s+half)?"
+    r"(?P<alt>\s+or\s+(?:two|three|2|3|so))?",
+    re.IGNORECASE,
+)
+#: "48h", "3d", "2w": single-letter units only straight after digits.
+_COMPACT = re.compile(r"\b(?P<qty>\d+(?:\.\d+)?)(?P<unit>[hdwy])\b", re.IGNORECASE)
+#: "the past week", "last month", "the last fortnight" (no number).
+_LAST_UNIT = re.compile(
+    r"\b(?P<lp>(?:the\s+)?(?:last|past|previous))\s+(?P<unit>week|fortnight|month|year)\b",
+    re.IGNORECASE,
+)
+_BARE_PLURAL = re.compile(
+    r"\b(?:for|over|since)\s+(?:many\s+|some\s+)?(?P<unit>hours|days|weeks|months|years)\b", re.IGNORECASE
+)
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = r"(?P<wd>mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)day"
+
+_SINCE = r"(?:since|from|starting|started|began|beginning)"
+_ANCHORS = [
+    # (regex, days or a callable key, "since"-only?)
+    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:the\s+)?day\s+before\s+yesterday\b", re.I), 2.0),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?yesterday\b", re.I), 1.0),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:last|las)\s+night\b", re.I), 0.5),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?overnight\b", re.I), 0.5),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?this\s+morning\b", re.I), 0.3),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?this\s+afternoon\b", re.I), 0.15),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:this\s+evening|tonight)\b", re.I), 0.1),
+    (re.compile(r"\b(?:since|started|starting|began|from)\s+(?:earlier\s+)?today\b|\bearlier\s+today\b|\btoday's\b|\b(?:only|just)\s+(?:since\s+)?today\b", re.I), 0.2),
+    (re.compile(r"\b(?:since|started|starting|began)\s+(?:last\s+)?week\b", re.I), 7.0),
+    (re.compile(r"\b(?:since|started|starting|began)\s+(?:last\s+)?month\b", re.I), 30.0),
+]
+_WEEKDAY_RE = re.compile(
+    rf"\b(?:(?P<pre>{_SINCE}|on|last|after|during)\s+(?:(?:last|this\s+past|the)\s+)?)?{_WEEKDAY}(?P<poss>'s|s')?(?![a-z])",
+    re.IGNORECASE,
+)
+_WEEKEND_RE = re.compile(
+    rf"\b(?:(?:{_SINCE}|over|at|on|during|after)\s+(?:the|this\s+past|last)\s+weekend|last\s+weekend|weekend's)\b",
+    re.IGNORECASE,
+)
+_FUTURE_MARKERS = re.compile(
+    r"\b(?:will|going\s+to|gonna|next|this\s+coming|planning|plan\s+to|hoping|hope\s+to|race\s+is|racing|coming\s+up)\b|'ll\b",
+    re.IGNORECASE,
+)
+
+_PAIN_ONSET = re.compile(
+    r"\b(?:start|started|starting|began|begun|pain|painful|hurt|hurts|hurting|ache|aches|aching|sore|back|niggle|problem)\b",
+    re.IGNORECASE,
+)
+
+# Context that says a time phrase is not the pain's age.
+_BAD_BEFORE = re.compile(
+    r"(?:\b(?:every|each|per|once|twice|times|a|x|within|next|first|into|another|more|extra|other)"
+    r"|\b(?:ran|run|running|jogged|jogging|walked|walking|raced|racing|trained|training|rested|rest|resting"
+    r"|(?<!and\s)off|break|cycled|cycling|swam|hiked|sat|sitting|driving|drove|flew|taking|take|took|takes|spent|spend)"
+    r"(?:\s+for)?|\b\d+\s*(?:k|km|kms|mi|miles?|times|x|runs|sessions|hours|hrs))"
+    r"(?:\s+(?:about|around|roughly|approx\.?|maybe|like|almost|nearly|over|the|a|an|just|only))*\s*$",
+    re.IGNORECASE,
+)
+_BAD_BEFORE_IN = re.compile(r"\b(?:in|after|within)\s*(?:about|around|roughly|maybe|like|just|another)?\s*$", re.IGNORECASE)
+_BAD_AFTER = re.compile(
+    r"^(?:'s|s')?\s*(?:-\s*)?(?:off\b|of\s+(?:rest|no\s+running|not\s+running|running|training|easy|the\s+run|my\s+run)"
+    r"|rest\b|break\b|to\s+go\b|until\b|till\b|away\b|old\b|-old\b|into\b|in\b(?!\s+(?:a\s+row|my|the|both|his|her|your|one|each))|later\b|out\b"
+    r"|before\b|run\b|runs\b|race\b|hike\b|walk\b|session\b|ride\b|drive\b|flight\b|trip\b|block\b"
+    r"|plan\b|program|streak\b|taper\b|cycle\b|training\b|challenge\b|holiday\b|vacation\b|a\s+week\b|per\b|a\s+day\b"
+    r"|of\s+(?:the|each|every)\b|every\b|each\b)",
+    re.IGNORECASE,
+)
+
+
+def number_value(text: str) -> Optional[float]:
+    """A number written in digits or words ("7", "7.5", "seven", "twenty-one"), else None."""
+    t = text.strip().lower()
+    if not t:
+        return None
+    try:
+        return float(t)
+    except ValueError:
+        pass
+    if t in NUMBER_WORDS:
+        return float(NUMBER_WORDS[t])
+    parts = re.split(r"[- ]", t)
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _UNITS_WORDS:
+        return float(NUMBER_WORDS[parts[0]] + NUMBER_WORDS[parts[1]])
+    return None
+
+
+def _quantity(raw: str) -> Optional[float]:
+    q = " ".join(raw.lower().split())
+    half = 0.0
+    if q.endswith(" and a half"):
+        half, q = 0.5, q[: -len(" and a half")]
+    if re.fullmatch(r"(?:an?\s+)?couple(?:\s+of)?", q):
+        return 2.0 + half
+    if q in ("a few", "an few", "few"):
+        return 3.0 + half
+    if q == "several":
+        return 4.0 + half
+    if re.fullmatch(r"half\s+an?", q):
+        return 0.5
+    if q in ("a", "an"):
+        return 1.0 + half
+    whole = number_value(q)
+    if whole is not None:
+        return whole + half
+    bits = re.split(r"\s*(?:-|–|\bto\b|\bor\b)\s*", q)
+    values = [number_value(b) for b in bits if b]
+    if not values or any(v is None for v in values):
+        return None
+    return max(values) + half  # ranges: upper bound
+
+
+def _unit_days(unit: str) -> Optional[float]:
+    u = unit.lower()
+    u = _ABBREV.get(u, u)
+    if u in ("dys", "dayz"):
+        return 1.0
+    for key in sorted(_UNIT_DAYS, key=len, reverse=True):
+        if u.startswith(key):
+            return _UNIT_DAYS[key]
+    return None
+
+
+def _context_rejects(text: str, start: int, end: int, unit_days: float, has_last: bool) -> bool:
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 30]
+    if _BAD_AFTER.match(after.lstrip() if after[:1].isspace() else after):
+        # "a week or so" is fine; "a week off" / "3 weeks to go" are not.
+        return True
+    if not has_last and _BAD_BEFORE.search(before):
+        return True
+    if not has_last and unit_days < 1 and _BAD_BEFORE_IN.search(before):
+        return True  # "after 20 minutes", "in an hour"
+    if not has_last and re.search(r"\bin\s*$", before, re.IGNORECASE):
+        return True  # "in 2 weeks" (future); "in the last 2 weeks" has has_last
+    return False
+
+
+def _weekday_days(now: datetime, weekday: int) -> float:
+    delta = (now.weekday() - weekday) % 7
+    return float(delta or 7)
+
+
+def _sentence_before(text: str, start: int) -> str:
+    cut = max(text.rfind(".", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start), text.rfind("\n", 0, start))
+    return text[cut + 1 : start]
+
+
+def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
+    for m in _QUANTIFIED.finditer(text):
+        qty = _quantity(m.group("qty"))
+        unit = _unit_days(m.group("unit"))
+        if qty is None or unit is None:
+            continue
+        raw_qty = m.group("qty").lower().strip()
+        if raw_qty in ("a", "an") and m.group("unit").lower().endswith("s"):
+            continue  # "a days" is noise
+        has_last = bool(m.group("lp"))
+        end = m.end("unit")
+        if m.group("half"):
+            qty += 0.5
+            end = m.end("half")
+        alt = (m.group("alt") or "").strip().lower()
+        if alt and not alt.endswith("so"):
+            qty = max(qty, number_value(alt.split()[-1]) or qty)
+        if alt:
+            end = m.end("alt")
+        if _context_rejects(text, m.start(), m.end(), unit, has_last):
+            continue
+        if unit >= 365 and re.match(r"\s+(?:ago|back)\b", text[m.end():], re.I) and not _PAIN_ONSET.search(
+            _sentence_before(text, m.start())
+        ):
+            continue  # "had cancer 5 years ago" is history, not the age of this pain
+        if unit == 1 / 24 and re.fullmatch(r"an?\s+few|few", raw_qty):
+            days = 0.2
+        else:
+            days = qty * unit
+        start = m.start("lp") if has_last else m.start("qty")
+        if has_last:
+            lp = m.group("lp")
+            start = m.start("lp") + (len(lp) - len(lp.lstrip()))
+            if lp.lower().lstrip().startswith("the "):
+                start += 4
+        if days > 0:
+            yield DurationMatch(start, end, round(days, 4), text[start:end])
+    for m in _COMPACT.finditer(text):
+        unit = _unit_days(m.group("unit"))
+        if unit is None or _context_rejects(text, m.start(), m.end(), unit, False):
+            continue
+        yield DurationMatch(m.start(), m.end(), round(float(m.group("qty")) * unit, 4), m.group(0))
+    for m in _LAST_UNIT.finditer(text):
+        unit_word = m.group("unit").lower()
+        before = text[max(0, m.start() - 25) : m.start()]
+        if unit_word == "year" and not re.search(r"\b(?:since|for|over|in|during|throughout)\s*$", before, re.I):
+            continue  # "last year I had the same" is history, not this episode
+        if _BAD_AFTER.match(text[m.end() :].lstrip()):
+            continue
+        start = m.start() + (4 if m.group(0).lower().startswith("the ") else 0)
+        yield DurationMatch(start, m.end(), _unit_days(unit_word) or 0.0, text[start : m.end()])
+    for m in _BARE_PLURAL.finditer(text):
+        unit = _unit_days(m.group("unit"))
+        if unit is None:
+            continue
+        before = text[max(0, m.start() - 25) : m.start()]
+        if re.search(r"\b(?:ran|run|running|been\s+running|jogged|trained|training|rested|resting|(?<!and\s)off)\s*$", before, re.I):
+            continue
+        if _BAD_AFTER.match(text[m.end() :].lstrip()):
+            continue
+        s = m.start("unit")
+        yield DurationMatch(s, m.end(), 2 * unit, text[s : m.end()])
+    for regex, days in _ANCHORS:
+        for m in regex.finditer(text):
+            yield DurationMatch(m.start(), m.end(), float(days), m.group(0))
+    for m in _WEEKDAY_RE.finditer(text):
+        pre = (m.group("pre") or "").lower()
+        if not pre and not m.group("poss") and not re.search(r"\bsince\b", _sentence_before(text, m.start())[-40:], re.I):
+            continue  # a bare "Sunday" may be in the future; "since my long run Sunday" is not
+        if pre in ("on", "during", "after", "") and _FUTURE_MARKERS.search(_sentence_before(text, m.start()) + text[m.end() : m.end() + 20]):
+            continue
+        wd = next(i for i, name in enumerate(_WEEKDAYS) if name.startswith(m.group("wd").lower()[:3]))
+        start = m.start() if pre in ("since", "from", "last") else m.start("wd")
+        end = m.start("poss") if m.group("poss") else m.end()
+        yield DurationMatch(start, end, _weekday_days(now, wd), text[start:end])
+    for m in _WEEKEND_RE.finditer(text):
+        if _FUTURE_MARKERS.search(_sentence_before(text, m.start())):
+            continue
+        end = m.end() - 2 if m.group(0).lower().endswith("'s") else m.end()
+        yield DurationMatch(m.start(), end, _weekday_days(now, 5), text[m.start() : end])
+
+
+def find_durations(text: str, now: Optional[datetime] = None) -> List[DurationMatch]:
+    """Every duration in ``text``, left to right, without overlaps (longest wins)."""
+    if not text:
+        return []
+    now = now or datetime.now()
+    text = text.replace("\u2019", "'").replace("\u2018", "'")  # same length
+    found = sorted(_candidates(text, now), key=lambda d: (-(d.end - d.start), d.start))
+    taken: List[DurationMatch] = []
+    for cand in found:
+        if all(cand.end <= t.start or cand.start >= t.end for t in taken):
+            taken.append(cand)
+    return sorted(taken, key=lambda d: d.start)
+
+
+def parse_duration(text: str, now: Optional[datetime] = None) -> Optional[float]:
+    """The longest duration said in ``text`` (days), or None: the pain's age is its onset."""
+    found = find_durations(text, now)
+    return max(d.days for d in found) if found else None

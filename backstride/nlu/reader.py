@@ -1,0 +1,1142 @@
+"""The symptom reader: a runner's free text -> contract facts.
+
+Pure spaCy + stdlib (no Rasa), so the clinical vocabulary can be tested and
+reviewed without a model. The pipeline is a blank English spaCy pipeline:
+
+    sentencizer -> backstride_speller -> backstride_lexicon -> backstride_negex
+
+- ``lexicon/*.jsonl`` holds EntityRuler patterns, one file per fact
+  (label = slot name, id = value), plus ``body_site.jsonl`` (legs, feet,
+  groin, chest, ...) whose matches only count once linked to a symptom;
+  ``backstride_lexicon`` applies them as spaCy's EntityRuler would (a test
+  checks that both agree), only faster;
+- ``backstride_speller`` corrects typos against the lexicon's own words
+  ("numbess", "sholder", "tinglng") by setting ``token.norm_``; the patterns
+  match on NORM, so a corrected token matches as if spelt right;
+- ``backstride_negex`` marks each match negated / uncertain with the NegEx
+  termsets in ``lexicon/negation.json`` and splits sentences into clauses;
+- :class:`SymptomReader` turns matches into :class:`Finding` objects: a leg
+  site after "down"/"into" is radiation, numbness with a groin / both-legs
+  site is an emergency sign, and so on (rules in ``_Interpreter``).
+
+Durations come from :mod:`backstride.nlu.duration`; pain scores and bare
+numbers from the regular expressions below.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from backstride.contract import (
+    CHEST_PAIN,
+    EMERGENCY_SIGNS,
+    GAIT_CHANGE,
+    LEG_WEAKNESS,
+    NUMBNESS_TINGLING,
+    PAIN_DURATION_DAYS,
+    PAIN_LOCATION,
+    PAIN_RADIATION,
+    PAIN_SEVERITY,
+    RECURRING_DESPITE_REST,
+    SYSTEMIC_SIGNS,
+    TRAUMA,
+    WORSE_DURING_RUN,
+    WORSE_WITH_REST,
+)
+from backstride.nlu.duration import NUMBER_WORDS, find_durations, number_value
+
+__all__ = ["Finding", "SymptomReader", "NUMBER", "LEXICON_DIR", "resolve"]
+
+#: The pseudo-slot for a bare number ("7", "about 4", "three").
+NUMBER = "number"
+LEXICON_DIR = Path(__file__).with_name("lexicon")
+
+BODY_SITE = "body_site"
+QUALIFIER = "qualifier"
+IGNORE = "IGNORE"
+#: Lexicon files: one per fact that the ruler finds directly, plus the sites.
+FACT_FILES = (
+    PAIN_LOCATION,
+    PAIN_RADIATION,
+    EMERGENCY_SIGNS,
+    TRAUMA,
+    SYSTEMIC_SIGNS,
+    NUMBNESS_TINGLING,
+    LEG_WEAKNESS,
+    WORSE_DURING_RUN,
+    GAIT_CHANGE,
+    WORSE_WITH_REST,
+    RECURRING_DESPITE_REST,
+    CHEST_PAIN,
+    BODY_SITE,
+)
+_SIMPLE_BOOLEANS = {EMERGENCY_SIGNS, TRAUMA, WORSE_DURING_RUN, GAIT_CHANGE, WORSE_WITH_REST, RECURRING_DESPITE_REST, CHEST_PAIN}
+_LEG_SITES = {"leg", "thigh", "knee", "below_knee", "past_knee"}
+_SITE_RADIATION = {
+    "leg": "thigh",
+    "thigh": "thigh",
+    "knee": "thigh",
+    "below_knee": "below_knee",
+    "past_knee": "below_knee",
+    "both_legs": "both_legs",
+}
+#: Severity order of radiation values and clinical weight of locations (for ``resolve``).
+RADIATION_ORDER = ("none", "buttock", "thigh", "below_knee", "both_legs")
+LOCATION_PRIORITY = ("upper_back", "lower_back", "mid_back", "neck", "buttock_hip", "other")  # as backstride.answers
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One fact read from the text; ``text`` is the phrase without its negation cue."""
+
+    slot: str
+    value: object
+    start: int
+    end: int
+    text: str
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+def _strip_hyphen_tokens(pattern: list) -> list:
+    return [tok for tok in pattern if tok.get("NORM") != "-" and tok.get("ORTH") != "-"]
+
+
+def load_patterns(lexicon_dir: Path) -> List[dict]:
+    """EntityRuler patterns from every ``*.jsonl`` fact file of ``lexicon_dir``."""
+    patterns: List[dict] = []
+    for name in FACT_FILES:
+        path = lexicon_dir / f"{name}.jsonl"
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                line = line.strip()
+                if not line or line.startswith("//"):
+                    continue
+                entry = json.loads(line)
+                pattern = entry["pattern"]
+                if isinstance(pattern, str):
+                    pattern = _HYPHEN_IN_WORD.sub(" ", pattern)
+                else:
+                    pattern = _strip_hyphen_tokens(pattern)
+                    if not pattern:
+                        continue
+                item = {"label": entry["label"], "pattern": pattern}
+                if entry.get("id") is not None:
+                    item["id"] = str(entry["id"])
+                patterns.append(item)
+    return patterns
+
+
+def lexicon_words(patterns: Iterable[dict]) -> Set[str]:
+    """Every word the patterns spell out (for the speller's vocabulary)."""
+    words: Set[str] = set()
+    for entry in patterns:
+        pattern = entry["pattern"]
+        if isinstance(pattern, str):
+            words.update(pattern.lower().split())
+            continue
+        for tok in pattern:
+            value = tok.get("NORM", tok.get("LOWER"))
+            if isinstance(value, str):
+                words.add(value)
+            elif isinstance(value, dict):
+                words.update(value.get("IN", []))
+    return {w for w in words if w.isalpha()}
+
+
+def _load_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- matching
+
+
+class PatternMatcher:
+    """EntityRuler patterns, matched fast: phrases by spaCy's PhraseMatcher, token
+    patterns by a first-word index (spaCy's Matcher tries every pattern at every
+    token, which costs milliseconds with a lexicon this size).
+
+    Token patterns may use NORM (a string or {"IN": [...]}, or {"REGEX": ...}),
+    LIKE_NUM, an empty dict (any token) and "OP": "?" -- what the lexicon uses;
+    anything else is refused when the lexicon loads.
+    """
+
+    def __init__(self, nlp: Language, patterns: Iterable[dict]) -> None:
+        self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.keys: List[Tuple[str, str]] = []
+        key_ids: Dict[Tuple[str, str], int] = {}
+        self.token_patterns: List[Tuple[int, list]] = []
+        self.required: List[List[frozenset]] = []
+        self.by_first: Dict[str, List[int]] = defaultdict(list)
+        self.any_first: List[int] = []
+        phrase_docs: Dict[int, List[Doc]] = defaultdict(list)
+        for entry in patterns:
+            key = (entry["label"], str(entry.get("id") or ""))
+            if key not in key_ids:
+                key_ids[key] = len(self.keys)
+                self.keys.append(key)
+            kid = key_ids[key]
+            if isinstance(entry["pattern"], str):
+                phrase_docs[kid].append(nlp.make_doc(entry["pattern"]))
+                continue
+            steps = [self._step(tok) for tok in entry["pattern"]]
+            index = len(self.token_patterns)
+            self.token_patterns.append((kid, steps))
+            # words the pattern cannot do without: a cheap test before trying it
+            # (the two most selective are enough: the full match checks the rest)
+            required = sorted((v for kind, v, opt in steps if kind == "set" and not opt), key=len)
+            self.required.append(required[:2])
+            firsts: Set[str] = set()
+            for kind, value, optional in steps:
+                if kind != "set":
+                    self.any_first.append(index)
+                    firsts = set()
+                    break
+                firsts |= value
+                if not optional:
+                    break
+            for word in firsts:
+                self.by_first[word].append(index)
+        for kid, docs in phrase_docs.items():
+            self.phrases.add(str(kid), docs)
+
+    @staticmethod
+    def _step(tok: dict) -> Tuple[str, object, bool]:
+        optional = tok.get("OP") == "?"
+        if tok.get("OP") not in (None, "?"):
+            raise ValueError(f"unsupported OP in lexicon pattern: {tok}")
+        keys = set(tok) - {"OP"}
+        if not keys:
+            return "any", None, optional
+        if keys == {"LIKE_NUM"}:
+            return "num", None, optional
+        if keys == {"NORM"} or keys == {"LOWER"}:
+            value = tok.get("NORM", tok.get("LOWER"))
+            if isinstance(value, str):
+                return "set", frozenset([value]), optional
+            if isinstance(value, dict) and set(value) == {"IN"}:
+                return "set", frozenset(value["IN"]), optional
+            if isinstance(value, dict) and set(value) == {"REGEX"}:
+                return "regex", re.compile(value["REGEX"]), optional
+        raise ValueError(f"unsupported lexicon token pattern: {tok}")
+
+    def __call__(self, doc: Doc, start: int = 0, end: Optional[int] = None) -> List[Tuple[str, str, int, int]]:
+        """All matches as (label, id, start, end), overlaps included."""
+        end = len(doc) if end is None else end
+        norms = [t.norm_ for t in doc[start:end]]
+        nums = [t.like_num for t in doc[start:end]]
+        found: Set[Tuple[int, int, int]] = set()
+        n = len(norms)
+        present = set(norms)
+        possible: Dict[int, bool] = {}
+        for i, norm in enumerate(norms):
+            for index in self.by_first.get(norm, ()):
+                ok = possible.get(index)
+                if ok is None:
+                    ok = possible[index] = all(not words.isdisjoint(present) for words in self.required[index])
+                if not ok:
+                    continue
+                kid, steps = self.token_patterns[index]
+                for stop in self._ends(steps, 0, i, norms, nums, n):
+                    if stop > i:
+                        found.add((kid, i + start, stop + start))
+            for index in self.any_first:
+                kid, steps = self.token_patterns[index]
+                for stop in self._ends(steps, 0, i, norms, nums, n):
+                    if stop > i:
+                        found.add((kid, i + start, stop + start))
+        span = doc[start:end] if (start or end != len(doc)) else doc
+        for match_id, s, e in self.phrases(span):
+            found.add((int(doc.vocab.strings[match_id]), s + start, e + start))
+        return [(self.keys[k][0], self.keys[k][1], s, e) for k, s, e in found]
+
+    def _ends(self, steps, k: int, pos: int, norms, nums, n: int) -> List[int]:
+        if k == len(steps):
+            return [pos]
+        kind, value, optional = steps[k]
+        out: List[int] = []
+        if pos < n:
+            if kind == "set":
+                ok = norms[pos] in value  # type: ignore[operator]
+            elif kind == "any":
+                ok = True
+            elif kind == "num":
+                ok = nums[pos]
+            else:
+                ok = value.search(norms[pos]) is not None  # type: ignore[union-attr]
+            if ok:
+                out.extend(self._ends(steps, k + 1, pos + 1, norms, nums, n))
+        if optional:
+            out.extend(self._ends(steps, k + 1, pos, norms, nums, n))
+        return out
+
+
+class LexiconRuler:
+    """The EntityRuler's job (longest match wins, then the earliest) on a :class:`PatternMatcher`."""
+
+    def __init__(self, nlp: Language, patterns: Iterable[dict]) -> None:
+        self.matcher = PatternMatcher(nlp, patterns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        # longest first, then earliest; on the very same span an IGNORE pattern wins
+        matches = sorted(
+            self.matcher(doc), key=lambda m: (m[3] - m[2], -m[2], m[0] == IGNORE, m[0], m[1]), reverse=True
+        )
+        taken = [False] * len(doc)
+        spans = []
+        for label, ent_id, start, end in matches:
+            if any(taken[start:end]):
+                continue
+            for i in range(start, end):
+                taken[i] = True
+            spans.append(Span(doc, start, end, label=label, span_id=ent_id or 0))
+        doc.ents = sorted(spans, key=lambda sp: sp.start)
+        return doc
+
+
+@Language.factory("backstride_lexicon", default_config={"lexicon_dir": ""})
+def make_lexicon(nlp, name, lexicon_dir):  # untyped: see make_speller
+    return LexiconRuler(nlp, load_patterns(Path(lexicon_dir) if lexicon_dir else LEXICON_DIR))
+
+
+# --------------------------------------------------------------------------- speller
+
+
+def _deletes(word: str, depth: int) -> Set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        nxt = set()
+        for w in frontier:
+            for i in range(len(w)):
+                nxt.add(w[:i] + w[i + 1 :])
+        out |= nxt
+        frontier = nxt
+    return out
+
+
+def _osa_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (Damerau with adjacent swaps), early exit past ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: List[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+class LexiconSpeller:
+    """Corrects misspelt words (>= 5 letters) to a lexicon word by setting ``token.norm_``.
+
+    Edit distance 1 (2 for words of 9+ letters), SymSpell-style delete index,
+    and only when exactly one lexicon word is that close. Common English
+    words that sit one edit from a lexicon word ("single" / "tingle") are
+    listed in ``lexicon/speller_protected.txt`` and never changed.
+    """
+
+    MIN_LENGTH = 5
+    MAX_LENGTH = 24  # past this a "word" is noise, and its delete set would explode
+
+    def __init__(self, vocabulary: Set[str], protected: Set[str]) -> None:
+        self.vocabulary = {w for w in vocabulary if len(w) >= self.MIN_LENGTH - 1}
+        self.protected = set(protected) | set(STOP_WORDS)
+        self._index: Dict[str, Set[str]] = defaultdict(set)
+        for word in self.vocabulary:
+            for deleted in _deletes(word, self._max_distance(len(word))):
+                self._index[deleted].add(word)
+        self._cache: Dict[str, Optional[str]] = {}
+
+    @staticmethod
+    def _max_distance(length: int) -> int:
+        return 2 if length >= 9 else 1
+
+    def correct(self, word: str) -> Optional[str]:
+        """The lexicon word ``word`` is a typo of, or None."""
+        if word in self._cache:
+            return self._cache[word]
+        result = None
+        if (
+            self.MIN_LENGTH <= len(word) <= self.MAX_LENGTH
+            and word.isalpha()
+            and word not in self.vocabulary
+            and word not in self.protected
+        ):
+            limit = self._max_distance(len(word))
+            candidates: Set[str] = set()
+            for deleted in _deletes(word, limit):
+                candidates |= self._index.get(deleted, set())
+            best: List[Tuple[int, str]] = []
+            for cand in candidates:
+                if len(cand) < self.MIN_LENGTH - 1:
+                    continue
+                dist = _osa_distance(word, cand, limit)
+                if dist <= min(limit, self._max_distance(len(cand))):
+                    best.append((dist, cand))
+            if best:
+                best.sort()
+                top = [c for d, c in best if d == best[0][0]]
+                # Ties: a dropped letter ("midle") is the commonest slip, then a
+                # wrong one, then an extra one; and a typo rarely changes the first letter.
+                for prefer in (
+                    lambda c: c[0] == word[0],
+                    lambda c: len(c) == len(word) + 1,
+                    lambda c: len(c) == len(word),
+                ):
+                    if len(top) > 1:
+                        narrowed = [c for c in top if prefer(c)]
+                        top = narrowed or top
+                if len(top) == 1:
+                    result = top[0]
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[word] = result
+        return result
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            if len(token) >= self.MIN_LENGTH and token.is_alpha:
+                fixed = self.correct(token.lower_)
+                if fixed is not None:
+                    token.norm_ = fixed
+        return doc
+
+
+def _speller_for(lexicon_dir: Path) -> LexiconSpeller:
+    patterns = load_patterns(lexicon_dir)
+    words = lexicon_words(patterns)
+    negation = _load_json(lexicon_dir / "negation.json")
+    cues = _load_json(lexicon_dir / "cues.json")
+    for key in ("preceding_negations", "following_negations", "pseudo_negations", "termination", "uncertain"):
+        for phrase in negation[key]:
+            words.update(w for w in phrase.lower().split() if w.isalpha())
+    for key in ("radiation_prepositions", "pain_words", "third_party"):
+        words.update(cues[key])
+    protected_file = lexicon_dir / "speller_protected.txt"
+    protected: Set[str] = set()
+    if protected_file.exists():
+        for line in protected_file.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip().lower()
+            if line:
+                protected.add(line)
+    return LexiconSpeller(words, protected)
+
+
+@Language.factory("backstride_speller", default_config={"lexicon_dir": ""})
+def make_speller(nlp, name, lexicon_dir):  # untyped: spaCy resolves factory signatures at run time
+    return _speller_for(Path(lexicon_dir) if lexicon_dir else LEXICON_DIR)
+
+
+# --------------------------------------------------------------------------- negation
+
+if not Span.has_extension("bs_negated"):
+    Span.set_extension("bs_negated", default=False)
+if not Span.has_extension("bs_uncertain"):
+    Span.set_extension("bs_uncertain", default=False)
+if not Doc.has_extension("bs_clauses"):
+    Doc.set_extension("bs_clauses", default=None)
+
+#: Words that show a site before a symptom is not its subject ("foot and tingling").
+_NOT_SUBJECT_LINKS = {"and", "or", "in", "on", "with", "but", "of", "to", "from", "after", "before", "my", "the", "a", "nor", "plus"}
+_BODY_WORDS = {"back", "spine", "neck", "hip", "hips", "leg", "legs", "glute", "glutes", "bum", "knee", "foot", "feet", "body", "muscles"}
+_QUESTION_WORDS = {"is", "are", "does", "do", "can", "could", "should", "would", "will", "what", "why", "how", "when", "which", "whats", "what's"}
+_FIRST_PERSON = {"i", "my", "me", "i'm", "im", "i've", "ive", "mine", "myself", "i'd"}
+_PUNCT_SKIP = {":", "-", "?", ",", "=", "–", "—", "...", "…", "!", "(", ")"}
+_NO_CUE_LABELS = {IGNORE, QUALIFIER}
+
+
+class ClauseNegex:
+    """NegEx over clauses: sets ``ent._.bs_negated`` / ``ent._.bs_uncertain`` and ``doc._.bs_clauses``.
+
+    A clause ends at a sentence end, a termination term ("but", "although"),
+    a semicolon, "and" before a new subject ("and my ..."), or a comma before
+    a new subject ("..., I feel fine"). A comma before another symptom keeps
+    the clause, so "no fever, chills or sweats" negates all three.
+    """
+
+    def __init__(self, nlp: Language, negation: dict, cues: dict) -> None:
+        self.max_scope = int(negation.get("max_scope_tokens", 8))
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        for key in ("preceding_negations", "following_negations", "pseudo_negations", "termination", "uncertain"):
+            docs = [nlp.make_doc(_HYPHEN_IN_WORD.sub(" ", p)) for p in negation[key]]
+            self.matcher.add(key, docs)
+        self.clause_starters = set(cues["clause_starters"])
+
+    def clauses(self, doc: Doc, terminations: Sequence[Tuple[int, int]]) -> List[int]:
+        starts = [False] * len(doc)
+        for start, _end in terminations:
+            starts[start] = True
+        for tok in doc:
+            i = tok.i
+            if tok.is_sent_start and i > 0:
+                starts[i] = True
+            text = tok.text
+            if tok.is_space and "\n" in text and i + 1 < len(doc):
+                starts[i + 1] = True
+            if text in (";", "(", ")", "•", "*") and i + 1 < len(doc):
+                starts[i + 1] = True
+            if text in (",", "-", "–", "—", "/") and i + 1 < len(doc):
+                if doc[i + 1].norm_ in self.clause_starters or doc[i + 1].lower_ in self.clause_starters:
+                    starts[i + 1] = True
+        ids, current = [], 0
+        for i in range(len(doc)):
+            if starts[i] and i > 0:
+                current += 1
+            ids.append(current)
+        return ids
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = defaultdict(list)
+        for match_id, start, end in self.matcher(doc):
+            found[doc.vocab.strings[match_id]].append((start, end))
+        clause = self.clauses(doc, found["termination"])
+        doc._.bs_clauses = clause
+        if not doc.ents:
+            return doc
+        pseudo_tokens = {i for s, e in found["pseudo_negations"] for i in range(s, e)}
+        # A cue inside a positive match ("can't pee") negates nothing else; inside a
+        # negative one ("doesn't travel") it still reaches on ("... down my legs").
+        inside_ents = {
+            i
+            for ent in doc.ents
+            if ent.label_ not in _NO_CUE_LABELS and ent.ent_id_ not in ("none", "false")
+            for i in range(ent.start, ent.end)
+        }
+        preceding = [
+            (s, e)
+            for s, e in found["preceding_negations"]
+            if not any(i in pseudo_tokens for i in range(s, e)) and not any(i in inside_ents for i in range(s, e))
+        ]
+        uncertain = found["uncertain"]
+        following: Dict[int, List[int]] = defaultdict(list)
+        for s, e in found["following_negations"]:
+            following[s].append(e)
+        for ent in doc.ents:
+            if ent.label_ in _NO_CUE_LABELS:
+                continue
+            if self._general_question(ent.sent):
+                ent._.bs_uncertain = True
+                continue
+            c = clause[ent.start]
+            for s, e in uncertain:
+                if e <= ent.start and clause[max(s, e - 1)] == c and ent.start - e <= self.max_scope + 2:
+                    ent._.bs_uncertain = True
+            # A reassurance ("sleeping ok", "stays in my back") is only negated by a cue
+            # right before it ("not sleeping well"), never across a comma.
+            scope = 2 if ent.ent_id_ in ("false", "none") else self.max_scope
+            for s, e in preceding:
+                if e <= ent.start and clause[e - 1] == c and ent.start - e <= scope:
+                    if scope == 2 and any(t.is_punct for t in doc[e : ent.start]):
+                        continue
+                    ent._.bs_negated = True
+                    break
+            if not ent._.bs_negated:
+                ent._.bs_negated = self._followed_by_negation(doc, ent, following)
+        return doc
+
+    @staticmethod
+    def _general_question(sent: Span) -> bool:
+        """ "Is numbness serious?": a question about a symptom, not a report of one."""
+        last = sent[-1]
+        while last.is_space and last.i > sent.start:
+            last = last.doc[last.i - 1]
+        if last.text != "?" or sent[0].lower_ not in _QUESTION_WORDS:
+            return False
+        return not any(tok.lower_ in _FIRST_PERSON for tok in sent)
+
+    def _followed_by_negation(self, doc: Doc, ent: Span, following: Dict[int, List[int]]) -> bool:
+        """ "numbness? no", "tingling - none", "the numbness has gone"."""
+        i = ent.end
+        skipped = 0
+        while i < len(doc) and doc[i].text in _PUNCT_SKIP and skipped < 2:
+            i += 1
+            skipped += 1
+        for end in sorted(following.get(i, ()), reverse=True):
+            words = [t.lower_ for t in doc[i:end]]
+            if len(words) > 1 and words[0] in ("is", "has", "'s", "went", "cleared", "settled", "not", "isn't"):
+                return True  # "has gone", "went away": the symptom is over
+            # a bare "no" / "nope" must close the answer: "numbness no tingling" is a list
+            if end >= len(doc) or doc[end].is_punct:
+                return True
+            if words[0] != "no" and doc[end].lower_ in ("and", "but", "to", "for", "thanks", "thank"):
+                return True
+        return False
+
+
+@Language.factory("backstride_negex", default_config={"lexicon_dir": ""})
+def make_negex(nlp, name, lexicon_dir):  # untyped: see make_speller
+    folder = Path(lexicon_dir) if lexicon_dir else LEXICON_DIR
+    return ClauseNegex(nlp, _load_json(folder / "negation.json"), _load_json(folder / "cues.json"))
+
+
+# --------------------------------------------------------------------------- scores and numbers
+
+_HYPHEN_IN_WORD = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
+_TAG = re.compile(r"<[^<>]{0,200}>")
+_HTML_ENTITY = re.compile(r"&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,8}));")
+_NAMED_ENTITIES = {"amp": "&", "quot": '"', "apos": "'", "lt": "<", "gt": ">", "nbsp": " ", "rsquo": "'", "lsquo": "'"}
+_SAME_LENGTH = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'", "\u00a0": " ", "\u201c": '"', "\u201d": '"'})
+_NEEDS_MAPPING = re.compile("[<&\u200b\u200c\u200d\u2060\ufeff\u00ad\x00]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_DROPPED = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\x00"}
+
+
+def clean_text(text: str) -> Tuple[str, Optional[List[int]]]:
+    """Text for matching, and where each of its characters came from (None: same places).
+
+    Straight apostrophes, no HTML tags or entities, no zero-width characters,
+    and "mid-back" read as "mid back"; offsets still point into ``text``.
+    """
+    text = _SURROGATE.sub("\ufffd", text)  # lone surrogates break spaCy's string store; same length
+    if not _NEEDS_MAPPING.search(text):
+        return _HYPHEN_IN_WORD.sub(" ", text.translate(_SAME_LENGTH)), None
+    chars: List[str] = []
+    offsets: List[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "<":
+            m = _TAG.match(text, i)
+            if m:
+                chars.append(" ")
+                offsets.append(i)
+                i = m.end()
+                continue
+        elif ch == "&":
+            m = _HTML_ENTITY.match(text, i)
+            if m:
+                rep = _entity_char(m)
+                if rep is not None:
+                    chars.append(rep)
+                    offsets.append(i)
+                    i = m.end()
+                    continue
+        elif ch in _DROPPED:
+            i += 1
+            continue
+        chars.append(ch.translate(_SAME_LENGTH))
+        offsets.append(i)
+        i += 1
+    offsets.append(n)
+    return _HYPHEN_IN_WORD.sub(" ", "".join(chars)), offsets
+
+
+def _entity_char(m: re.Match) -> Optional[str]:
+    try:
+        if m.group(1):
+            ch = chr(int(m.group(1)))
+        elif m.group(2):
+            ch = chr(int(m.group(2), 16))
+        else:
+            ch = _NAMED_ENTITIES.get(m.group(3).lower())
+    except (ValueError, OverflowError):
+        return None
+    return None if ch is None else ch.translate(_SAME_LENGTH)
+_NUM_WORDS_0_10 = "zero|one|two|three|four|five|six|seven|eight|nine|ten"
+_SCORE = rf"(?:10(?:\.0)?|\d(?:\.\d+)?|{_NUM_WORDS_0_10})"
+_SCORE_RANGE = rf"(?P<score>{_SCORE})(?:\s*(?:-|–|to|or|/)\s*(?P<score2>{_SCORE}))?"
+_NOT_A_SCORE_AFTER = (
+    r"(?!\s*(?:k\b|km|kms|mi\b|mile|miles|min|mins|minute|minutes|hour|hours|hr|hrs|h\b|day|days|week|weeks|wk|month|months|"
+    r"year|years|yr|am\b|pm\b|%|x\b|times|kg|kgs|lb|lbs|st\b|stone|th\b|st\b|nd\b|rd\b|:|\.\d|k\s*race|marathon|half|"
+    r"mile|metres|meters|m\b|sec|secs|seconds|minute))"
+)
+_SEVERITY_PATTERNS = [
+    # 7/10, 7 out of 10, 6-7/10, seven out of ten, 7 outta 10
+    re.compile(rf"\b{_SCORE_RANGE}\s*(?:/|out\s+of|outta|of)\s*(?P<scale>10|ten)\b(?!\s*(?:k|km|mi|mile|miles|min))", re.I),
+    re.compile(rf"\b{_SCORE_RANGE}\s*(?:/|out\s+of|outta)\s*(?P<scale>5|five)\b(?!\s*(?:k|km|mi|mile|miles|min))", re.I),
+    # 8 on a scale (of 1-10), a 7 on the pain scale
+    re.compile(rf"\b{_SCORE_RANGE}\s+on\s+(?:a|the|my)\s+(?:pain\s+)?scale\b", re.I),
+    # on a scale of 1 to 10 it's about a 7
+    re.compile(
+        rf"\bscale\s+(?:of\s+)?(?:0|1|one|zero)\s*(?:-|–|to)\s*(?:10|ten)\s*[,:]?\s*"
+        rf"(?:(?:it'?s|it\s+is|its|i'?d\s+say|i\s+would\s+say|i'?d\s+give\s+it|i\s+give\s+it|maybe|about|around|probably|roughly|like|say|a|an|solid|strong|good|high|low)\s+)*"
+        rf"{_SCORE_RANGE}{_NOT_A_SCORE_AFTER}",
+        re.I,
+    ),
+    # pain level 6, severity: 7, pain is 7, rate it 6, rated a 5, score of 4
+    re.compile(
+        rf"\b(?:pain\s+(?:level|score|rating)|pain|severity|level|rating|score|intensity|rate\s+it|rated|rating\s+it|i'?d\s+rate\s+it|i\s+rate\s+it|out\s+of\s+(?:10|ten))"
+        rf"\s*(?:is|was|of|at|=|:|-|–|as|around|about|like|maybe|probably|roughly|currently|right\s+now|now|today|sits\s+at|,)?\s*"
+        rf"(?:(?:about|around|maybe|like|roughly|probably|prob|i'?d\s+say|say|a|an|at|solid|strong|good|high|low|easy|firm|decent|dull|mild)\s+)*{_SCORE_RANGE}\b{_NOT_A_SCORE_AFTER}",
+        re.I,
+    ),
+    # about a 6, I'd say a 7, it's an 8, maybe a 3, give it a 5
+    re.compile(
+        rf"\b(?:it'?s|it\s+is|its|that'?s|i'?d\s+say|i\s+would\s+say|say|give\s+it|gave\s+it|call\s+it|about|around|maybe|like|"
+        rf"roughly|probably|prob|solid|strong|high|low|easy|good|at\s+least|nearly|almost|currently|now|today|hovering\s+around|sitting\s+at)"
+        rf"\s+(?:at\s+|as\s+)?(?:a|an)\s+(?:(?:solid|strong|good|high|low|easy|firm|decent|dull|mild|constant|steady|nagging|bad|hard|real|proper|niggly|sharp)\s+)?{_SCORE_RANGE}\b{_NOT_A_SCORE_AFTER}",
+        re.I,
+    ),
+]
+_NUMBER_RE = re.compile(
+    rf"(?<![\w./:£$€#-])(?P<num>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|"
+    rf"{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})(?![\w/:%£$€-]|\.\d|\s*(?:k\b|km|kms|mi\b|miles?|metres?|meters?|m\b|am\b|pm\b|%|x\b|times|kg|kgs|lbs?|st\b|stone|kilos?|pounds|years?\s+old|year-old|yo\b|y/o|th\b|nd\b|rd\b|min|mins|minutes?|hours?|hrs?|secs?|seconds|days?|weeks?|months?|years?|marathons?|halfs?|races?|runs?|laps?|reps|sets|miler|k\s+race))",
+    re.I,
+)
+_NUMBER_LABEL_BEFORE = re.compile(
+    r"\b(?:mile|miles|km|k|lap|laps|week|day|month|year|rep|reps|set|sets|page|level|step|stage|number|no\.?|size|age|aged|"
+    r"minute|min|hour|kilometre|kilometer|marathon|parkrun|session|interval|intervals|grade|gear|floor|platform|route|bus|room|out\s+of|/)\s*$",
+    re.IGNORECASE,
+)
+_ONE_BLOCKERS = re.compile(r"(?:\b(?:the|this|that|which|left|right|other|every|each|no|any|some|a|an|only|just|at|in|on|with|for|of|than|as)\s+)$", re.I)
+
+
+def _score_value(match: re.Match) -> Optional[float]:
+    values = [number_value(match.group("score"))]
+    if match.groupdict().get("score2"):
+        values.append(number_value(match.group("score2")))
+    if any(v is None for v in values):
+        return None
+    value = max(values)  # "6-7/10": the worse end
+    scale = (match.groupdict().get("scale") or "10").lower()
+    if scale in ("5", "five"):
+        value *= 2
+    return float(min(value, 10.0)) if value >= 0 else None
+
+
+# --------------------------------------------------------------------------- interpretation
+
+
+class _Match:
+    __slots__ = ("label", "id", "start", "end", "cstart", "cend", "negated", "uncertain", "clause", "used")
+
+    def __init__(self, ent: Span, clause: List[int]) -> None:
+        self.label = ent.label_
+        self.id = ent.ent_id_
+        self.start = ent.start
+        self.end = ent.end
+        self.cstart = ent.start_char
+        self.cend = ent.end_char
+        self.negated = bool(ent._.bs_negated)
+        self.uncertain = bool(ent._.bs_uncertain)
+        self.clause = clause[ent.start] if clause else 0
+        self.used = False
+
+
+class _Interpreter:
+    """Turns ruler matches of one doc into findings (the rules a reviewer reads)."""
+
+    def __init__(
+        self, doc: Doc, text: str, cues: dict, rapid: PhraseMatcher, pains: Set[str], locations: "PatternMatcher"
+    ) -> None:
+        self.locations = locations
+        self.doc = doc
+        self.text = text
+        self.cues = cues
+        self.clause = doc._.bs_clauses or [0] * len(doc)
+        self.matches = [_Match(ent, self.clause) for ent in doc.ents if ent.label_ != IGNORE]
+        self.findings: List[Finding] = []
+        self._sites: Optional[List[_Match]] = None
+        self._sites_by_clause: Optional[Dict[int, List[_Match]]] = None
+        self._radiating_clauses: Optional[Set[int]] = None
+        self.preps = set(cues["radiation_prepositions"])
+        self.fillers = set(cues["radiation_fillers"]) | self.preps
+        self.third_party = set(cues["third_party"])
+        self.pains = pains
+        self.site_window = int(cues.get("site_link_window", 6))
+        self.pain_window = int(cues.get("pain_link_window", 4))
+        self.rapid_sents = {doc[s].sent.start for _, s, _e in rapid(doc)}
+
+    # -- helpers
+    def add(self, slot: str, value: object, cstart: int, cend: int) -> None:
+        self.findings.append(Finding(slot, value, cstart, cend, self.text[cstart:cend]))
+
+    def sites(self) -> List[_Match]:
+        if self._sites is None:
+            self._sites = [
+                m for m in self.matches if m.label == BODY_SITE or (m.label == PAIN_LOCATION and m.id == "buttock_hip")
+            ]
+        return self._sites
+
+    def radiation_cue_start(self, m: _Match) -> Optional[int]:
+        """Token index of the preposition that sends pain to this site ("down", "into"), or None."""
+        i = m.start - 1
+        gap = 0
+        prep_at = None
+        while i >= 0 and gap <= 7 and self.clause[i] == m.clause:
+            tok = self.doc[i]
+            norm = tok.norm_
+            if norm in self.preps:
+                prep_at = i
+            elif norm not in self.fillers and not tok.is_punct:
+                break
+            i -= 1
+            gap += 1
+        return prep_at
+
+    def radiating_in_clause(self, m: _Match) -> bool:
+        if self._radiating_clauses is None:
+            self._radiating_clauses = {
+                o.clause for o in self.matches if o.label == PAIN_RADIATION and o.id == "any" and not o.negated
+            }
+        return m.clause in self._radiating_clauses
+
+    def linked_site(self, m: _Match, kinds: Optional[Set[str]] = None) -> Optional[_Match]:
+        best, best_gap = None, None
+        if self._sites_by_clause is None:
+            self._sites_by_clause = defaultdict(list)
+            for site in self.sites():
+                self._sites_by_clause[site.clause].append(site)
+        for s in self._sites_by_clause.get(m.clause, ()):
+            if s is m:
+                continue
+            gap = m.start - s.end if s.end <= m.start else s.start - m.end if s.start >= m.end else 0
+            if gap > self.site_window:
+                continue
+            kind = s.id if s.label == BODY_SITE else "buttock"
+            if kinds is not None and kind not in kinds:
+                continue
+            # prefer the site after the symptom ("numbness in my foot"), then the nearer one
+            key = (gap, 0 if s.start >= m.end else 1)
+            if best is None or key < best_gap:
+                best, best_gap = s, key
+        return best
+
+    def span_with(self, m: _Match, other: Optional[_Match], include_after: bool) -> Tuple[int, int]:
+        """The symptom's span, widened to its site when the site is its subject ("my toes go numb")."""
+        if other is None:
+            return m.cstart, m.cend
+        if other.end <= m.start and m.start - other.end <= 3:
+            between = self.doc[other.end : m.start]
+            if all(not t.is_punct and t.norm_ not in _NOT_SUBJECT_LINKS for t in between):
+                return other.cstart, m.cend
+        if include_after and other.start >= m.end and other.start - m.end <= 3:
+            return m.cstart, other.cend
+        return m.cstart, m.cend
+
+    def _body_part_subject(self, m: _Match) -> bool:
+        for i in range(max(0, m.start - 2), m.start):
+            tok = self.doc[i]
+            if tok.norm_ in _BODY_WORDS or tok.ent_type_ in (PAIN_LOCATION, BODY_SITE):
+                return True
+        return False
+
+    def third_party_before(self, m: _Match) -> bool:
+        i = m.start - 1
+        while i >= 0 and self.clause[i] == m.clause and m.start - i <= 10:
+            if self.doc[i].norm_ in self.third_party:
+                return True
+            i -= 1
+        return False
+
+    def rapid(self, m: _Match) -> bool:
+        return self.doc[m.start].sent.start in self.rapid_sents
+
+    # -- rules
+    def run(self) -> List[Finding]:
+        for m in self.matches:
+            if m.uncertain:
+                m.used = True
+        for m in self.matches:
+            if m.used:
+                continue
+            if m.label == NUMBNESS_TINGLING:
+                self.numbness(m)
+            elif m.label == LEG_WEAKNESS:
+                self.weakness(m)
+        for m in self.matches:
+            if m.used:
+                continue
+            if m.label == PAIN_LOCATION:
+                self.location(m)
+            elif m.label == BODY_SITE:
+                self.site(m)
+            elif m.label == PAIN_RADIATION:
+                self.radiation(m)
+            elif m.label == SYSTEMIC_SIGNS:
+                self.systemic(m)
+            elif m.label in _SIMPLE_BOOLEANS:
+                if m.label == TRAUMA and not m.negated:
+                    self.locations_inside(m)  # "landed on my tailbone"
+                if m.id in ("true", "false"):
+                    # a negated reassurance is a positive: "not walking normally", "not the first time"
+                    self.add(m.label, (m.id == "true") != m.negated, m.cstart, m.cend)
+        return self.findings
+
+    def numbness(self, m: _Match) -> None:
+        m.used = True
+        if m.id == "false":
+            self.add(NUMBNESS_TINGLING, m.negated, m.cstart, m.cend)  # "feeling isn't normal": True
+            return
+        site = self.linked_site(m)
+        kind = None if site is None else (site.id if site.label == BODY_SITE else "buttock")
+        if kind == "saddle" or kind == "both_legs" or (kind == "buttock" and m.id == "numb"):
+            site.used = True
+            start, end = self.span_with(m, site, include_after=True)
+            self.add(EMERGENCY_SIGNS, not m.negated, start, end)
+            if m.negated and kind == "both_legs":
+                self.add(NUMBNESS_TINGLING, False, start, end)  # "no numbness in my legs": none at all
+            return
+        if kind in ("other_site", "chest"):
+            return  # arms, hands, core: not the leg numbness the contract asks about
+        start, end = self.span_with(m, site, include_after=False)
+        if site is not None and site.end <= m.start and site.label == BODY_SITE and site.id in _LEG_SITES:
+            site.used = self.radiation_cue_start(site) is None and not self.radiating_in_clause(site)
+        self.add(NUMBNESS_TINGLING, not m.negated, start, end)
+
+    def weakness(self, m: _Match) -> None:
+        m.used = True
+        if m.id == "false":
+            if not m.negated:
+                self.add(LEG_WEAKNESS, False, m.cstart, m.cend)
+            return
+        site = self.linked_site(m)
+        kind = None if site is None else (site.id if site.label == BODY_SITE else "buttock")
+        if kind == "both_legs":
+            site.used = True
+            start, end = self.span_with(m, site, include_after=True)
+            self.add(EMERGENCY_SIGNS, not m.negated, start, end)
+            if m.negated:
+                self.add(LEG_WEAKNESS, False, start, end)  # "no weakness in my legs": none at all
+            return
+        if m.id == "weak" and kind not in _LEG_SITES:
+            # "weak" with no leg nearby (core, glutes, "I feel weak") is not leg weakness;
+            # but a negated one ("no weakness") still answers the question.
+            if kind is None and m.negated:
+                self.add(LEG_WEAKNESS, False, m.cstart, m.cend)
+            return
+        start, end = self.span_with(m, site, include_after=False)
+        if site is not None and site.end <= m.start:
+            site.used = self.radiation_cue_start(site) is None
+        if not m.negated and self.rapid(m):
+            self.add(EMERGENCY_SIGNS, True, start, end)
+            return
+        self.add(LEG_WEAKNESS, not m.negated, start, end)
+
+    def locations_inside(self, m: _Match) -> None:
+        found = self.locations(self.doc, m.start, m.end)
+        if found:
+            _label, loc, s, e = max(found, key=lambda x: x[3] - x[2])
+            self.add(PAIN_LOCATION, loc, self.doc[s].idx, self.doc[e - 1].idx + len(self.doc[e - 1]))
+
+    def _only_there(self, m: _Match) -> bool:
+        """ "doesn't go into my leg, only my bum": the bum is where it goes."""
+        i = m.start - 1
+        while i >= 0 and self.doc[i].norm_ in ("my", "the", "left", "right", "into", "to", "in"):
+            i -= 1
+        if i < 0 or self.doc[i].norm_ not in ("only", "just", "mainly", "mostly"):
+            return False
+        sent = self.doc[m.start].sent
+        return any(
+            o is not m and sent.start <= o.start < sent.end
+            and (o.label == PAIN_RADIATION or (o.label == BODY_SITE and o.id in _SITE_RADIATION))
+            for o in self.matches
+        )
+
+    def location(self, m: _Match) -> None:
+        if m.negated:
+            return
+        if m.id == "buttock_hip":
+            prep = self.radiation_cue_start(m)
+            if prep is not None or (self.radiating_in_clause(m) and self._after_back_location(m)) or self._only_there(m):
+                start = self.doc[prep].idx if prep is not None else m.cstart
+                self.add(PAIN_RADIATION, "buttock", start, m.cend)
+                return
+        self.add(PAIN_LOCATION, m.id, m.cstart, m.cend)
+
+    def _after_back_location(self, m: _Match) -> bool:
+        return any(
+            o.label == PAIN_LOCATION and o.id != "buttock_hip" and o.clause == m.clause and o.end <= m.start
+            for o in self.matches
+        )
+
+    def site(self, m: _Match) -> None:
+        if m.id == "chest":
+            self.chest(m)
+            return
+        value = _SITE_RADIATION.get(m.id)
+        if value is None:
+            return
+        prep = self.radiation_cue_start(m)
+        if prep is None and m.id != "past_knee" and not self.radiating_in_clause(m):
+            return
+        start = self.doc[prep].idx if prep is not None else m.cstart
+        if m.negated:
+            value = "thigh" if m.id == "past_knee" else "none"
+        self.add(PAIN_RADIATION, value, start, m.cend)
+
+    def chest(self, m: _Match) -> None:
+        for i in range(max(0, m.start - self.pain_window), min(len(self.doc), m.end + self.pain_window)):
+            if m.start <= i < m.end or self.clause[i] != m.clause:
+                continue
+            if self.doc[i].norm_ in self.pains:
+                lo, hi = min(i, m.start), max(i + 1, m.end)
+                self.add(CHEST_PAIN, not m.negated, self.doc[lo].idx, self.doc[hi - 1].idx + len(self.doc[hi - 1]))
+                return
+
+    def radiation(self, m: _Match) -> None:
+        if m.id == "any":
+            if m.negated:
+                self.add(PAIN_RADIATION, "none", m.cstart, m.cend)
+            return
+        if m.id == "none":
+            if not m.negated:
+                self.add(PAIN_RADIATION, "none", m.cstart, m.cend)
+            return
+        self.add(PAIN_RADIATION, "none" if m.negated else m.id, m.cstart, m.cend)
+
+    def systemic(self, m: _Match) -> None:
+        if m.id == "false":
+            self.add(SYSTEMIC_SIGNS, m.negated, m.cstart, m.cend)  # "I don't feel well in myself": True
+            return
+        if self.third_party_before(m):
+            return  # "my mum had breast cancer": not the runner's history
+        if m.id == "true" and self._body_part_subject(m):
+            return  # "my back is feeling rough" is about the back, not the runner
+        if m.id == "weight_loss":
+            if m.negated:
+                self.add(SYSTEMIC_SIGNS, False, m.cstart, m.cend)
+                return
+            sent = self.doc[m.start].sent
+            quals = [q for q in self.matches if q.label == QUALIFIER and sent.start <= q.start < sent.end]
+            if any(q.id == "intended" for q in quals):
+                self.add(SYSTEMIC_SIGNS, False, m.cstart, m.cend)
+            elif quals:
+                q = quals[0]
+                start, end = (m.cstart, q.cend) if q.start >= m.end and q.start - m.end <= 3 else (m.cstart, m.cend)
+                self.add(SYSTEMIC_SIGNS, True, start, end)
+            return
+        self.add(SYSTEMIC_SIGNS, not m.negated, m.cstart, m.cend)
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+class SymptomReader:
+    """Reads contract facts from a runner's message. Build once, call :meth:`read` per message."""
+
+    def __init__(self, lexicon_dir: Path | None = None) -> None:
+        self.lexicon_dir = Path(lexicon_dir) if lexicon_dir else LEXICON_DIR
+        self.cues = _load_json(self.lexicon_dir / "cues.json")
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("backstride_speller", config={"lexicon_dir": str(self.lexicon_dir)})
+        nlp.add_pipe("backstride_lexicon", config={"lexicon_dir": str(self.lexicon_dir)})
+        nlp.add_pipe("backstride_negex", config={"lexicon_dir": str(self.lexicon_dir)})
+        self.nlp = nlp
+        self.locations = PatternMatcher(nlp, [p for p in load_patterns(self.lexicon_dir) if p["label"] == PAIN_LOCATION])
+        self.rapid = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.rapid.add("rapid", [nlp.make_doc(p) for p in self.cues["rapid_worsening"]])
+        self.pains = set(self.cues["pain_words"])
+
+    def read(self, text: str, now: datetime | None = None) -> List[Finding]:
+        """Every fact stated in ``text``, sorted by position. Never raises on a string."""
+        if not isinstance(text, str) or not text.strip():
+            return []
+        try:
+            return self._read(text, now or datetime.now())
+        except Exception:  # pragma: no cover - a reader bug must not take the bot down
+            import logging
+
+            logging.getLogger(__name__).exception("SymptomReader failed on a message of %d chars", len(text))
+            return []
+
+    def _read(self, text: str, now: datetime) -> List[Finding]:
+        clean, offsets = clean_text(text)
+        doc = self.nlp(clean)
+        interpreter = _Interpreter(doc, clean, self.cues, self.rapid, self.pains, self.locations)
+        findings = interpreter.run()
+
+        # characters already used by a finding: a number inside them is not a bare number
+        taken = bytearray(len(clean) + 1)
+        for ent in doc.ents:
+            if ent.label_ not in (IGNORE, BODY_SITE, QUALIFIER):
+                taken[ent.start_char : ent.end_char] = b"\x01" * (ent.end_char - ent.start_char)
+        for d in find_durations(clean, now):
+            findings.append(Finding(PAIN_DURATION_DAYS, float(d.days), d.start, d.end, d.text))
+            taken[d.start : d.end] = b"\x01" * (d.end - d.start)
+        for start, end, value in _severities(clean):
+            if all(taken[start:end]):
+                continue
+            findings.append(Finding(PAIN_SEVERITY, value, start, end, clean[start:end]))
+            taken[start:end] = b"\x01" * (end - start)
+        for m in _NUMBER_RE.finditer(clean):
+            start, end = m.span("num")
+            if any(taken[start:end]):
+                continue
+            word = m.group("num").lower()
+            if re.fullmatch(r"(?:19|20)\d\d", word) or _NUMBER_LABEL_BEFORE.search(clean[max(0, start - 12) : start]):
+                continue  # a year, or "mile 8", "week 3", "day 2": a label, not an answer
+            if word == "one" and (_ONE_BLOCKERS.search(clean[:start]) or re.match(r"\s+[a-z]", clean[end:], re.I)):
+                continue
+            value = number_value(word)
+            if value is not None:
+                findings.append(Finding(NUMBER, float(value), start, end, clean[start:end]))
+        if offsets is not None:
+            findings = [_map_back(f, text, offsets) for f in findings]
+        unique = {(f.slot, repr(f.value), f.start, f.end): f for f in findings}
+        return sorted(unique.values(), key=lambda f: (f.start, f.end, f.slot))
+
+
+def _map_back(f: Finding, text: str, offsets: List[int]) -> Finding:
+    start = offsets[f.start]
+    end = offsets[f.end - 1] + 1 if f.end > f.start else start
+    return Finding(f.slot, f.value, start, end, text[start:end])
+
+
+def _severities(text: str) -> List[Tuple[int, int, float]]:
+    found: List[Tuple[int, int, float]] = []
+    used = bytearray(len(text) + 1)
+    for pattern in _SEVERITY_PATTERNS:
+        for m in pattern.finditer(text):
+            value = _score_value(m)
+            if value is None:
+                continue
+            has_scale = bool(m.groupdict().get("scale"))
+            start = m.start("score") if not has_scale else m.start()
+            end = m.end() if has_scale else (m.end("score2") if m.group("score2") else m.end("score"))
+            if any(used[start:end]):
+                continue
+            used[start:end] = b"\x01" * (end - start)
+            found.append((start, end, value))
+    return found
+
+
+def resolve(findings: Iterable[Finding]) -> Dict[str, Finding]:
+    """One deciding finding per slot, the safe way round.
+
+    A positive boolean beats a negative one ("no pins and needles but I do
+    have numbness" -> True); radiation takes its most serious value, location
+    the most clinically weighty one (upper_back first), durations, scores and
+    numbers their largest value.
+    """
+    best: Dict[str, Finding] = {}
+    for f in findings:
+        cur = best.get(f.slot)
+        if cur is None or _better(f, cur):
+            best[f.slot] = f
+    return best
+
+
+def _better(new: Finding, cur: Finding) -> bool:
+    if new.slot == PAIN_RADIATION:
+        return RADIATION_ORDER.index(str(new.value)) > RADIATION_ORDER.index(str(cur.value))
+    if new.slot == PAIN_LOCATION:
+        return LOCATION_PRIORITY.index(str(new.value)) < LOCATION_PRIORITY.index(str(cur.value))
+    if isinstance(new.value, bool):
+        return bool(new.value) and not bool(cur.value)
+    if isinstance(new.value, (int, float)):
+        return float(new.value) > float(cur.value)  # type: ignore[arg-type]
+    return False
+
