@@ -75,13 +75,14 @@ test-e2e: $(MODEL)
 
 eval: $(MODEL)
 	scripts/with_servers.sh all -- $(PY) scripts/eval_vignettes.py --report results/eval.json \
-	  --min-exact 90
+	  --min-exact 95 --max-redundant 5 --jobs 2
 
 test: validate $(MODEL) test-unit test-nlu test-stories test-e2e eval
 	@echo "make test: all checks passed"
 
 bench: $(MODEL)
 	$(PY) scripts/bench_reader.py
+	$(PY) scripts/bench_parse.py --model $(MODEL)
 
 clean:
 	rm -rf models results var .pytest_cache

@@ -1,7 +1,7 @@
 """Fail when the held-out NLU figures fall below the gate.
 
-Reads the reports `rasa test nlu --out DIR` writes and prints intent and
-entity F1 (weighted average) beside their thresholds.
+Reads the reports `rasa test nlu --out DIR` writes and prints intent, entity
+and FAQ-answer (response selection) F1, weighted averages, beside their gates.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 INTENT_F1_MIN = 0.90
 ENTITY_F1_MIN = 0.85
+RESPONSE_F1_MIN = 0.85
 ENTITY_REPORT = "SymptomEntityExtractor_report.json"
 
 
@@ -26,11 +27,13 @@ def main() -> int:
     parser.add_argument("results", type=Path, help="the --out folder of `rasa test nlu`")
     parser.add_argument("--intent-min", type=float, default=INTENT_F1_MIN)
     parser.add_argument("--entity-min", type=float, default=ENTITY_F1_MIN)
+    parser.add_argument("--response-min", type=float, default=RESPONSE_F1_MIN)
     args = parser.parse_args()
 
     checks = [
         ("intent F1", args.results / "intent_report.json", args.intent_min),
         ("entity F1", args.results / ENTITY_REPORT, args.entity_min),
+        ("FAQ answer F1", args.results / "response_selection_report.json", args.response_min),
     ]
     failed = False
     for name, path, minimum in checks:
