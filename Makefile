@@ -21,9 +21,10 @@ export TF_CPP_MIN_LOG_LEVEL   := 2
 export PYTHONWARNINGS         ?= ignore::DeprecationWarning
 export TQDM_DISABLE           ?= 1
 
+WEBCHAT     := web/node_modules/rasa-webchat/lib/index.js
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help install train run shell validate test test-unit test-nlu test-stories test-e2e eval bench clean
+.PHONY: help install train run shell validate test test-unit test-nlu test-stories test-e2e test-browser browser eval bench clean
 
 help:
 	@echo "make run    - start the assistant (REST, socketio, HTTP API on port $(RASA_PORT))"
@@ -48,16 +49,25 @@ $(MODEL): $(STAMP) $(TRAINING_INPUTS)
 
 train: $(MODEL)
 
+# The web widget's bundle (rasa-webchat, pinned in web/package-lock.json), served locally.
+$(WEBCHAT): web/package.json web/package-lock.json
+	npm ci --prefix web --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# Debian's chromium and chromedriver, for the browser test (installed only when missing).
+browser:
+	scripts/install_browser.sh
+
 validate: $(STAMP)
 	scripts/validate.sh
 
-run: $(MODEL)
+run: $(MODEL) $(WEBCHAT)
 	@scripts/run.sh
 
 shell: $(MODEL)
 	@scripts/run.sh shell
 
-test-unit: $(STAMP)
+test-unit: $(STAMP) $(WEBCHAT)
 	$(PY) -m pytest -q -m "not server"
 
 test-nlu: $(MODEL)
@@ -70,8 +80,11 @@ test-stories: $(MODEL)
 	  --fail-on-prediction-errors --out results/stories
 
 # Whole conversations against real servers (REST + tracker API).
-test-e2e: $(MODEL)
+test-e2e: $(MODEL) $(WEBCHAT) browser
 	scripts/with_servers.sh all -- $(PY) -m pytest -q -m server
+
+test-browser: $(MODEL) $(WEBCHAT) browser
+	scripts/with_servers.sh all -- $(PY) -m pytest -q -m browser
 
 eval: $(MODEL)
 	scripts/with_servers.sh all -- $(PY) scripts/eval_vignettes.py --report results/eval.json \

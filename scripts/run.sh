@@ -8,6 +8,9 @@ MODEL=${MODEL:-models/backstride.tar.gz}
 export SANIC_HOST=${SANIC_HOST:-127.0.0.1}
 source scripts/servers.sh
 mkdir -p var
+# credentials.yml plus the Slack / Telegram sections whose variables are set
+CREDENTIALS=$(.venv/bin/python scripts/credentials.py --out var/credentials.yml)
+export CREDENTIALS
 
 trap stop_servers EXIT INT TERM
 echo "Starting the action server on 127.0.0.1:$ACTIONS_PORT ..."
@@ -31,7 +34,7 @@ cat <<MSG
 Backstride is running.
   Talk to it:   curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"my lower back hurts"}'
   Tracker:      curl -s "localhost:$RASA_PORT/conversations/me/tracker?token=$RASA_AUTH_TOKEN"
-  Web widget:   socket.io at http://localhost:$RASA_PORT/socket.io/
+  Web page:     http://localhost:$RASA_PORT/web/
 Press Ctrl-C to stop.
 MSG
 tail -n +1 -f var/rasa.log --pid "$RASA_PID" >/dev/null 2>&1 &

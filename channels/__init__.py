@@ -1,0 +1,1 @@
+"""Custom Rasa input channels, loaded from credentials.yml by their module path."""
