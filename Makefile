@@ -71,13 +71,15 @@ test-unit: $(STAMP) $(WEBCHAT)
 	$(PY) -m pytest -q -m "not server"
 
 test-nlu: $(MODEL)
-	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/holdout.yml --out results/nlu
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/holdout.yml --out results/nlu --quiet
 	$(PY) scripts/nlu_gate.py results/nlu
 
 # Rasa replays the stories' own events: no action server is needed here.
 test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
-	  --fail-on-prediction-errors --out results/stories
+	  --fail-on-prediction-errors --out results/stories --quiet
+	@$(PY) -c 'import json; r = json.load(open("results/stories/story_report.json"))["conversation_accuracy"]; \
+	  print(f"conversation accuracy: {r[\"correct\"]}/{r[\"total\"]}"); raise SystemExit(r["correct"] != r["total"])'
 
 # Whole conversations against real servers (REST + tracker API).
 test-e2e: $(MODEL) $(WEBCHAT) browser

@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from backstride import contract as c
-from backstride.answers import interpret
+from backstride.answers import interpret, settle
 from actions.tracker_facts import requested_slot
 
 
@@ -26,16 +26,18 @@ class ActionExtractFacts(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         message = tracker.latest_message or {}
+        asked = requested_slot(tracker)
         update = interpret(
             message.get("entities") or [],
             (message.get("intent") or {}).get("name"),
             message.get("text") or "",
-            requested_slot(tracker),
+            asked,
         )
-        events: list[EventType] = [SlotSet(slot, value) for slot, value in update.values.items()]
+        values = settle(update.values, tracker.slots, asked)
+        events: list[EventType] = [SlotSet(slot, value) for slot, value in values.items()]
 
         unsure_before = set(tracker.get_slot(c.UNSURE_FACTS) or [])
-        unsure_now = (unsure_before - set(update.values)) | update.unsure
+        unsure_now = (unsure_before - set(values)) | update.unsure
         if unsure_now != unsure_before:
             events.append(SlotSet(c.UNSURE_FACTS, sorted(unsure_now)))
         return events

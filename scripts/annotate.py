@@ -1,7 +1,9 @@
 """Print messages with the entities our reader finds, in Rasa's annotation syntax.
 
-A helper for writing test stories and NLU test data that agree with the
-reader: `python scripts/annotate.py "my lower back hurts for 4 days"`.
+A helper for writing test stories and NLU test data that agree with what the
+Rasa component emits: `python scripts/annotate.py "my lower back hurts for 4 days"`.
+Review what it prints before you paste it: it shows what the reader reads,
+not what the runner meant.
 """
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ from __future__ import annotations
 import json
 import sys
 
+from backstride.nlu.component import without_nested
 from backstride.nlu.reader import SymptomReader
 
 
 def annotate(reader: SymptomReader, text: str) -> str:
     out, cursor = [], 0
-    for finding in reader.read(text):
+    for finding in without_nested(reader.read(text)):
         if finding.start < cursor:
             continue
         value = json.dumps({"entity": finding.slot, "value": str(finding.value)})

@@ -63,6 +63,20 @@ def shared_reader(lexicon_dir: Optional[str] = None) -> SymptomReader:
     return SymptomReader(Path(lexicon_dir) if lexicon_dir else None)
 
 
+def without_nested(findings: List[Finding]) -> List[Finding]:
+    """Drop a finding that lies inside a longer one of the same slot.
+
+    "down my leg past the knee" is read both as "down my leg" (thigh) and as
+    the whole phrase (below the knee); Rasa gets the fuller reading only, so
+    that entities never overlap within a slot.
+    """
+    def inside(short: Finding, long: Finding) -> bool:
+        return (short is not long and short.slot == long.slot and long.start <= short.start
+                and short.end <= long.end and (long.end - long.start) > (short.end - short.start))
+
+    return [f for f in findings if not any(inside(f, other) for other in findings)]
+
+
 def is_emergency(finding: Finding) -> bool:
     """True for a positive emergency-level finding."""
     want = EMERGENCY_FINDINGS.get(finding.slot)
@@ -114,7 +128,7 @@ class SymptomEntityExtractor(GraphComponent, EntityExtractorMixin):
             findings = self.reader.read(text)
             if not self.extract_numbers:
                 findings = [f for f in findings if f.slot != "number"]
-            entities = self.add_extractor_name([self._entity(f) for f in findings])
+            entities = self.add_extractor_name([self._entity(f) for f in without_nested(findings)])
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             # Decide on the merged facts: "no chest pain" next to "chest pain" is still chest pain.

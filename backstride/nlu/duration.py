@@ -17,6 +17,8 @@ thresholds of CONTRACT.md):
 - a weekday is the most recent such day before today (never 0 days: "since
   Sunday" said on a Sunday is 7); "the weekend" counts from its Saturday;
 - an event with no date ("since my race") gives nothing: the form asks;
+- a time that dates another illness ("I had a cold last week", with no
+  pain word in the sentence) is not the pain's age;
 - time that is not the pain's age is skipped: "a week off", "3 times a
   week", "ran for 2 hours", "20 minutes into my run", "in 2 weeks", "45
   years old", "a 10 day streak".
@@ -88,8 +90,11 @@ _LAST_UNIT = re.compile(
     re.IGNORECASE,
 )
 _BARE_PLURAL = re.compile(
-    r"\b(?:for|over|since)\s+(?:many\s+|some\s+)?(?P<unit>hours|days|weeks|months|years)\b", re.IGNORECASE
+    # "for weeks", and a bare "months" as a whole answer or after a comma ("ages, months really")
+    r"(?:\b(?:for|over|since)\s+|^\s*|,\s*)(?:many\s+|some\s+)?(?P<unit>hours|days|weeks|months|years)\b", re.IGNORECASE
 )
+#: "all week", "the whole month": since the start of that span at least.
+_WHOLE_UNIT = re.compile(r"\b(?:all|the\s+whole|this\s+whole|the\s+entire)\s+(?P<unit>week|fortnight|month)\b", re.IGNORECASE)
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = r"(?P<wd>mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)day"
@@ -104,7 +109,7 @@ _ANCHORS = [
     (re.compile(rf"\b(?:{_SINCE}\s+)?this\s+morning\b", re.I), 0.3),
     (re.compile(rf"\b(?:{_SINCE}\s+)?this\s+afternoon\b", re.I), 0.15),
     (re.compile(rf"\b(?:{_SINCE}\s+)?(?:this\s+evening|tonight)\b", re.I), 0.1),
-    (re.compile(r"\b(?:since|started|starting|began|from)\s+(?:earlier\s+)?today\b|\bearlier\s+today\b|\btoday's\b|\b(?:only|just)\s+(?:since\s+)?today\b", re.I), 0.2),
+    (re.compile(r"\b(?:since|started|starting|began|from)\s+(?:earlier\s+)?today\b|\bearlier\s+today\b|\btoday's\b|\b(?:only|just)\s+(?:since\s+)?today\b|^\s*today\b", re.I), 0.2),
     (re.compile(r"\b(?:since|started|starting|began)\s+(?:last\s+)?week\b", re.I), 7.0),
     (re.compile(r"\b(?:since|started|starting|began)\s+(?:last\s+)?month\b", re.I), 30.0),
 ]
@@ -123,6 +128,13 @@ _FUTURE_MARKERS = re.compile(
 
 _PAIN_ONSET = re.compile(
     r"\b(?:start|started|starting|began|begun|pain|painful|hurt|hurts|hurting|ache|aches|aching|sore|back|niggle|problem)\b",
+    re.IGNORECASE,
+)
+
+#: An illness or event that is not the pain: "I had a cold last week" dates the cold.
+_OTHER_ILLNESS = re.compile(
+    r"\b(?:cold|flu|covid|virus|bug|fever|temperature|infection|cough|vomiting|sickness|tummy\s+bug|"
+    r"cancer|chemo|chemotherapy|operation|surgery|vaccine|jab|booster)\b",
     re.IGNORECASE,
 )
 
@@ -286,6 +298,11 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
             continue
         s = m.start("unit")
         yield DurationMatch(s, m.end(), 2 * unit, text[s : m.end()])
+    for m in _WHOLE_UNIT.finditer(text):
+        unit = _unit_days(m.group("unit"))
+        if unit is None or _context_rejects(text, m.start(), m.end(), unit, False):
+            continue
+        yield DurationMatch(m.start(), m.end(), unit, m.group(0))
     for regex, days in _ANCHORS:
         for m in regex.finditer(text):
             yield DurationMatch(m.start(), m.end(), float(days), m.group(0))
@@ -306,13 +323,27 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
         yield DurationMatch(m.start(), end, _weekday_days(now, 5), text[m.start() : end])
 
 
+def _dates_another_illness(text: str, d: DurationMatch) -> bool:
+    """ "I had a cold last week": the sentence is about another illness, and not the pain."""
+    cut = max(text.rfind(ch, 0, d.start) for ch in ".!?\n;")
+    ends = [i for i in (text.find(ch, d.end) for ch in ".!?\n;") if i >= 0]
+    sentence = text[cut + 1 : min(ends) if ends else len(text)]
+    before = text[cut + 1 : d.start]
+    if re.search(r"\b(?:since|after)\b", before, re.IGNORECASE):
+        return False  # "(it's hurt) since I had flu last week": the illness dates the pain
+    return bool(_OTHER_ILLNESS.search(before)) and not _PAIN_ONSET.search(sentence)
+
+
 def find_durations(text: str, now: Optional[datetime] = None) -> List[DurationMatch]:
     """Every duration in ``text``, left to right, without overlaps (longest wins)."""
     if not text:
         return []
     now = now or datetime.now()
     text = text.replace("\u2019", "'").replace("\u2018", "'")  # same length
-    found = sorted(_candidates(text, now), key=lambda d: (-(d.end - d.start), d.start))
+    found = sorted(
+        (d for d in _candidates(text, now) if not _dates_another_illness(text, d)),
+        key=lambda d: (-(d.end - d.start), d.start),
+    )
     taken: List[DurationMatch] = []
     for cand in found:
         if all(cand.end <= t.start or cand.start >= t.end for t in taken):

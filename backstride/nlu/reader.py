@@ -55,6 +55,7 @@ from backstride.contract import (
     WORSE_DURING_RUN,
     WORSE_WITH_REST,
 )
+from backstride.answers import merge_values
 from backstride.nlu.duration import NUMBER_WORDS, find_durations, number_value
 
 __all__ = ["Finding", "SymptomReader", "NUMBER", "LEXICON_DIR", "resolve"]
@@ -93,8 +94,6 @@ _SITE_RADIATION = {
     "both_legs": "both_legs",
 }
 #: Severity order of radiation values and clinical weight of locations (for ``resolve``).
-RADIATION_ORDER = ("none", "buttock", "thigh", "below_knee", "both_legs")
-LOCATION_PRIORITY = ("upper_back", "lower_back", "mid_back", "neck", "buttock_hip", "other")  # as backstride.answers
 
 
 @dataclass(frozen=True)
@@ -461,6 +460,9 @@ if not Doc.has_extension("bs_clauses"):
 _NOT_SUBJECT_LINKS = {"and", "or", "in", "on", "with", "but", "of", "to", "from", "after", "before", "my", "the", "a", "nor", "plus"}
 _BODY_WORDS = {"back", "spine", "neck", "hip", "hips", "leg", "legs", "glute", "glutes", "bum", "knee", "foot", "feet", "body", "muscles"}
 _QUESTION_WORDS = {"is", "are", "does", "do", "can", "could", "should", "would", "will", "what", "why", "how", "when", "which", "whats", "what's"}
+#: Words that make a clause the runner's own (for third_party_before); "my" comes
+#: after the relative in "my mum had ...", so it is met only when the runner is the subject.
+_RUNNER = {"i", "me", "my", "myself", "i'm", "im", "i've", "ive", "i'd"}
 _FIRST_PERSON = {"i", "my", "me", "i'm", "im", "i've", "ive", "mine", "myself", "i'd"}
 _PUNCT_SKIP = {":", "-", "?", ",", "=", "–", "—", "...", "…", "!", "(", ")"}
 _NO_CUE_LABELS = {IGNORE, QUALIFIER}
@@ -540,7 +542,8 @@ class ClauseNegex:
                 continue
             c = clause[ent.start]
             for s, e in uncertain:
-                if e <= ent.start and clause[max(s, e - 1)] == c and ent.start - e <= self.max_scope + 2:
+                # a cue may end inside the match: "if I couldn't" + "couldn't pee"
+                if s < ent.start and e <= ent.end and clause[max(s, e - 1)] == c and ent.start - e <= self.max_scope + 2:
                     ent._.bs_uncertain = True
             # A reassurance ("sleeping ok", "stays in my back") is only negated by a cue
             # right before it ("not sleeping well"), never across a comma.
@@ -551,7 +554,8 @@ class ClauseNegex:
                         continue
                     ent._.bs_negated = True
                     break
-            if not ent._.bs_negated:
+            if not ent._.bs_negated and ent.ent_id_ not in ("false", "none"):
+                # a trailing "no" after a reassurance ("not unwell, no") repeats the answer
                 ent._.bs_negated = self._followed_by_negation(doc, ent, following)
         return doc
 
@@ -659,7 +663,7 @@ _SCORE_RANGE = rf"(?P<score>{_SCORE})(?:\s*(?:-|–|to|or|/)\s*(?P<score2>{_SCOR
 _NOT_A_SCORE_AFTER = (
     r"(?!\s*(?:k\b|km|kms|mi\b|mile|miles|min|mins|minute|minutes|hour|hours|hr|hrs|h\b|day|days|week|weeks|wk|month|months|"
     r"year|years|yr|am\b|pm\b|%|x\b|times|kg|kgs|lb|lbs|st\b|stone|th\b|st\b|nd\b|rd\b|:|\.\d|k\s*race|marathon|half|"
-    r"mile|metres|meters|m\b|sec|secs|seconds|minute))"
+    r"mile|metres|meters|m\b|sec|secs|seconds|minute|off\b|time\b|thing\b))"
 )
 _SEVERITY_PATTERNS = [
     # 7/10, 7 out of 10, 6-7/10, seven out of ten, 7 outta 10
@@ -684,16 +688,27 @@ _SEVERITY_PATTERNS = [
     # about a 6, I'd say a 7, it's an 8, maybe a 3, give it a 5
     re.compile(
         rf"\b(?:it'?s|it\s+is|its|that'?s|i'?d\s+say|i\s+would\s+say|say|give\s+it|gave\s+it|call\s+it|about|around|maybe|like|"
-        rf"roughly|probably|prob|solid|strong|high|low|easy|good|at\s+least|nearly|almost|currently|now|today|hovering\s+around|sitting\s+at)"
+        rf"roughly|probably|prob|solid|strong|high|low|easy|good|at\s+least|nearly|almost|currently|now|today|hovering\s+around|sitting\s+at|and|but|then)"
         rf"\s+(?:at\s+|as\s+)?(?:a|an)\s+(?:(?:solid|strong|good|high|low|easy|firm|decent|dull|mild|constant|steady|nagging|bad|hard|real|proper|niggly|sharp)\s+)?{_SCORE_RANGE}\b{_NOT_A_SCORE_AFTER}",
         re.I,
     ),
 ]
-_NUMBER_RE = re.compile(
-    rf"(?<![\w./:£$€#-])(?P<num>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|"
-    rf"{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})(?![\w/:%£$€-]|\.\d|\s*(?:k\b|km|kms|mi\b|miles?|metres?|meters?|m\b|am\b|pm\b|%|x\b|times|kg|kgs|lbs?|st\b|stone|kilos?|pounds|years?\s+old|year-old|yo\b|y/o|th\b|nd\b|rd\b|min|mins|minutes?|hours?|hrs?|secs?|seconds|days?|weeks?|months?|years?|marathons?|halfs?|races?|runs?|laps?|reps|sets|miler|k\s+race))",
-    re.I,
+_BARE_NUM = (
+    rf"\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|"
+    rf"{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))}"
 )
+#: What may not follow a bare number ("5k", "10 miles", "3 days", "45 years old", "a one off").
+_NOT_A_NUMBER_AFTER = (
+    r"(?![\w/:%£$€-]|\.\d|\s*(?:k\b|km|kms|mi\b|miles?|metres?|meters?|m\b|am\b|pm\b|%|x\b|times|kg|kgs|lbs?|st\b|stone|kilos?|pounds|years?\s+old|year-old|yo\b|y/o|th\b|nd\b|rd\b|min|mins|minutes?|hours?|hrs?|secs?|seconds|days?|weeks?|months?|years?|marathons?|halfs?|races?|runs?|laps?|reps|sets|miler|k\s+race|off\b))"
+)
+#: A bare number ("7", "about four", "7ish").
+_NUMBER_RE = re.compile(rf"(?<![\w./:£$€#-])(?P<num>{_BARE_NUM})(?:-?ish\b)?{_NOT_A_NUMBER_AFTER}", re.I)
+#: A bare range written with a dash ("5-6", "2–3"): one number, the upper end (the safer one).
+_NUMBER_RANGE_RE = re.compile(
+    rf"(?<![\w./:£$€#-])(?P<num>{_BARE_NUM})\s*[-–]\s*(?P<num2>{_BARE_NUM})(?:-?ish\b)?{_NOT_A_NUMBER_AFTER}", re.I
+)
+#: The ends of a pain scale ("on a scale of 1 to 10", "0-10"): not answers.
+_SCALE_BOUNDS = re.compile(r"\b(?:0|1|zero|one)\s*(?:-|–|to)\s*(?:10|ten)\b(?!\s*(?:k\b|km|mi\b|miles?|min|days?|weeks?))", re.I)
 _NUMBER_LABEL_BEFORE = re.compile(
     r"\b(?:mile|miles|km|k|lap|laps|week|day|month|year|rep|reps|set|sets|page|level|step|stage|number|no\.?|size|age|aged|"
     r"minute|min|hour|kilometre|kilometer|marathon|parkrun|session|interval|intervals|grade|gear|floor|platform|route|bus|room|out\s+of|/)\s*$",
@@ -833,10 +848,24 @@ class _Interpreter:
         return False
 
     def third_party_before(self, m: _Match) -> bool:
+        """The clause is about someone else ("my mum had cancer", "my friend fell off his bike").
+
+        Walking back from the match, the runner ("I", "me", "my") met before anyone
+        else makes it theirs ("my coach says I'm limping"), as does a match that
+        names the runner in or just after it ("a cyclist crashed into me").
+        """
+        if any(t.norm_ in _RUNNER for t in self.doc[m.start : m.end]):
+            return False  # "my mate crashed into me", "my friend knocked me over"
+        after = self.doc[m.end : min(len(self.doc), m.end + 2)]
+        if any(t.norm_ in ("me", "myself") and self.clause[t.i] == m.clause for t in after):
+            return False  # "... ran into me", but not "my dad had cancer when I was young"
         i = m.start - 1
         while i >= 0 and self.clause[i] == m.clause and m.start - i <= 10:
-            if self.doc[i].norm_ in self.third_party:
+            norm = self.doc[i].norm_
+            if norm in self.third_party:
                 return True
+            if norm in _RUNNER:
+                return False
             i -= 1
         return False
 
@@ -870,8 +899,11 @@ class _Interpreter:
                 if m.label == TRAUMA and not m.negated:
                     self.locations_inside(m)  # "landed on my tailbone"
                 if m.id in ("true", "false"):
+                    value = (m.id == "true") != m.negated
+                    if value and self.third_party_before(m):
+                        continue  # "my friend had cauda equina", "my mum has bladder problems"
                     # a negated reassurance is a positive: "not walking normally", "not the first time"
-                    self.add(m.label, (m.id == "true") != m.negated, m.cstart, m.cend)
+                    self.add(m.label, value, m.cstart, m.cend)
         return self.findings
 
     def numbness(self, m: _Match) -> None:
@@ -885,8 +917,9 @@ class _Interpreter:
             site.used = True
             start, end = self.span_with(m, site, include_after=True)
             self.add(EMERGENCY_SIGNS, not m.negated, start, end)
-            if m.negated and kind == "both_legs":
-                self.add(NUMBNESS_TINGLING, False, start, end)  # "no numbness in my legs": none at all
+            if m.negated and (kind == "both_legs" or self._leg_site_in_clause(m, site)):
+                # "no numbness in my legs", "no numbness in my groin or legs": none at all
+                self.add(NUMBNESS_TINGLING, False, start, end)
             return
         if kind in ("other_site", "chest"):
             return  # arms, hands, core: not the leg numbness the contract asks about
@@ -894,6 +927,14 @@ class _Interpreter:
         if site is not None and site.end <= m.start and site.label == BODY_SITE and site.id in _LEG_SITES:
             site.used = self.radiation_cue_start(site) is None and not self.radiating_in_clause(site)
         self.add(NUMBNESS_TINGLING, not m.negated, start, end)
+
+    def _leg_site_in_clause(self, m: _Match, besides: _Match) -> bool:
+        """Another leg site in the symptom's clause ("no numbness in my groin or legs")."""
+        return any(
+            s is not besides and s.label == BODY_SITE and (s.id in _LEG_SITES or s.id in ("below_knee", "both_legs"))
+            for s in self.sites()
+            if s.clause == m.clause
+        )
 
     def weakness(self, m: _Match) -> None:
         m.used = True
@@ -993,6 +1034,7 @@ class _Interpreter:
         if m.id == "none":
             if not m.negated:
                 self.add(PAIN_RADIATION, "none", m.cstart, m.cend)
+                self.locations_inside(m)  # "it stays in my lower back": lower_back too
             return
         self.add(PAIN_RADIATION, "none" if m.negated else m.id, m.cstart, m.cend)
 
@@ -1010,12 +1052,15 @@ class _Interpreter:
                 return
             sent = self.doc[m.start].sent
             quals = [q for q in self.matches if q.label == QUALIFIER and sent.start <= q.start < sent.end]
-            if any(q.id == "intended" for q in quals):
-                self.add(SYSTEMIC_SIGNS, False, m.cstart, m.cend)
-            elif quals:
-                q = quals[0]
+            unintended = [q for q in quals if q.id == "unintended"]
+            if unintended:
+                # "without trying" outweighs an explanation in the same sentence
+                # ("... even with more running"): the safer reading
+                q = unintended[0]
                 start, end = (m.cstart, q.cend) if q.start >= m.end and q.start - m.end <= 3 else (m.cstart, m.cend)
                 self.add(SYSTEMIC_SIGNS, True, start, end)
+            elif quals:  # only intended ones: "on purpose", "been dieting"
+                self.add(SYSTEMIC_SIGNS, False, m.cstart, m.cend)
             return
         self.add(SYSTEMIC_SIGNS, not m.negated, m.cstart, m.cend)
 
@@ -1071,6 +1116,15 @@ class SymptomReader:
                 continue
             findings.append(Finding(PAIN_SEVERITY, value, start, end, clean[start:end]))
             taken[start:end] = b"\x01" * (end - start)
+        for m in _SCALE_BOUNDS.finditer(clean):
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        for m in _NUMBER_RANGE_RE.finditer(clean):
+            start, end = m.span("num")[0], m.span("num2")[1]
+            values = [number_value(m.group("num")), number_value(m.group("num2"))]
+            if any(taken[start:end]) or None in values or values[0] >= values[1]:  # type: ignore[operator]
+                continue
+            findings.append(Finding(NUMBER, float(values[1]), start, end, clean[start:end]))  # type: ignore[arg-type]
+            taken[start:end] = b"\x01" * (end - start)
         for m in _NUMBER_RE.finditer(clean):
             start, end = m.span("num")
             if any(taken[start:end]):
@@ -1114,29 +1168,19 @@ def _severities(text: str) -> List[Tuple[int, int, float]]:
 
 
 def resolve(findings: Iterable[Finding]) -> Dict[str, Finding]:
-    """One deciding finding per slot, the safe way round.
+    """One deciding finding per slot, merged the way the dialogue merges them.
 
-    A positive boolean beats a negative one ("no pins and needles but I do
-    have numbness" -> True); radiation takes its most serious value, location
-    the most clinically weighty one (upper_back first), durations, scores and
-    numbers their largest value.
+    The policy lives in :func:`backstride.answers.merge_values`: a positive
+    boolean beats a negative one ("no pins and needles but I do have
+    numbness" -> True), radiation takes its most serious value, location the
+    most clinically weighty one, durations, scores and numbers their largest.
     """
+    by_slot: Dict[str, List[Finding]] = {}
+    for finding in findings:
+        by_slot.setdefault(finding.slot, []).append(finding)
     best: Dict[str, Finding] = {}
-    for f in findings:
-        cur = best.get(f.slot)
-        if cur is None or _better(f, cur):
-            best[f.slot] = f
+    for slot, group in by_slot.items():
+        value = merge_values(slot, [f.value for f in group])
+        best[slot] = next(f for f in group if f.value == value and type(f.value) is type(value))
     return best
-
-
-def _better(new: Finding, cur: Finding) -> bool:
-    if new.slot == PAIN_RADIATION:
-        return RADIATION_ORDER.index(str(new.value)) > RADIATION_ORDER.index(str(cur.value))
-    if new.slot == PAIN_LOCATION:
-        return LOCATION_PRIORITY.index(str(new.value)) < LOCATION_PRIORITY.index(str(cur.value))
-    if isinstance(new.value, bool):
-        return bool(new.value) and not bool(cur.value)
-    if isinstance(new.value, (int, float)):
-        return float(new.value) > float(cur.value)  # type: ignore[arg-type]
-    return False
 

@@ -36,3 +36,16 @@ def test_a_typed_message_cannot_answer_a_red_flag_it_was_not_asked():
              entity("triage_level", "modify_and_continue", extractor="RegexMessageHandler")]
     tracker = make_tracker('/describe_pain{"emergency_signs": false}', entities=typed, form_on="pain_location")
     assert slot_events(run_action(ActionExtractFacts(), tracker)[0]) == {}
+
+
+def test_a_passing_reassurance_never_undoes_an_earlier_warning_sign():
+    tracker = make_tracker("I feel fine otherwise, my legs are fine", entities=[
+        entity("systemic_signs", False), entity("pain_radiation", "none")],
+        slots={"systemic_signs": True, "pain_radiation": "thigh"})
+    assert slot_events(run_action(ActionExtractFacts(), tracker)[0]) == {}
+
+
+def test_a_worse_finding_still_replaces_a_milder_one():
+    tracker = make_tracker("now it goes past my knee", entities=[entity("pain_radiation", "below_knee")],
+                           slots={"pain_radiation": "thigh"})
+    assert slot_events(run_action(ActionExtractFacts(), tracker)[0]) == {"pain_radiation": "below_knee"}

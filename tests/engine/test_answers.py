@@ -2,7 +2,7 @@
 
 import pytest
 
-from backstride.answers import TRUSTED_EXTRACTOR, interpret, yes_no_unsure
+from backstride.answers import TRUSTED_EXTRACTOR, interpret, settle, yes_no_unsure
 
 
 def found(slot, value, extractor=TRUSTED_EXTRACTOR):
@@ -92,3 +92,11 @@ def test_yes_no_unsure_prefers_the_words_over_the_intent():
     assert yes_no_unsure("affirm", "not sure really") == "not_sure"
     assert yes_no_unsure("affirm", "no") == "deny"
     assert yes_no_unsure("describe_pain", "lower back") is None
+
+
+def test_settle_keeps_corrections_but_not_passing_reassurances():
+    stored = {"trauma": True, "pain_radiation": "below_knee", "pain_duration_days": 4.0}
+    heard = {"trauma": False, "pain_radiation": "none", "pain_duration_days": 14.0}
+    assert settle(heard, stored, None) == {"pain_duration_days": 14.0}
+    assert settle(heard, stored, "trauma") == {"trauma": False, "pain_duration_days": 14.0}
+    assert settle({"numbness_tingling": True}, {"numbness_tingling": False}, None) == {"numbness_tingling": True}

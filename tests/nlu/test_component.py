@@ -177,3 +177,13 @@ def test_several_messages_in_one_call(extractor):
     extractor.process(batch)
     assert [len(ours(m)) for m in batch] == [1, 0, 1]
     assert [m.get(INTENT)["name"] for m in batch] == ["faq", "faq", "describe_pain"]
+
+
+def test_a_reading_nested_in_a_fuller_one_of_the_same_fact_is_dropped():
+    from backstride.nlu.component import without_nested
+    from backstride.nlu.reader import Finding
+
+    thigh = Finding("pain_radiation", "thigh", 5, 16, "down my leg")
+    below = Finding("pain_radiation", "below_knee", 5, 30, "down my leg past the knee")
+    other = Finding("numbness_tingling", True, 5, 16, "down my leg")
+    assert without_nested([thigh, below, other]) == [below, other]
