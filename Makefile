@@ -78,8 +78,7 @@ test-nlu: $(MODEL)
 test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out results/stories --quiet
-	@$(PY) -c 'import json; r = json.load(open("results/stories/story_report.json"))["conversation_accuracy"]; \
-	  print(f"conversation accuracy: {r[\"correct\"]}/{r[\"total\"]}"); raise SystemExit(r["correct"] != r["total"])'
+	$(PY) scripts/story_gate.py results/stories/story_report.json
 
 # Whole conversations against real servers (REST + tracker API).
 test-e2e: $(MODEL) $(WEBCHAT) browser
