@@ -40,6 +40,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from backstride.contract import (
+    BOOL_FACTS,
     CHEST_PAIN,
     EMERGENCY_SIGNS,
     GAIT_CHANGE,
@@ -68,21 +69,7 @@ BODY_SITE = "body_site"
 QUALIFIER = "qualifier"
 IGNORE = "IGNORE"
 #: Lexicon files: one per fact that the ruler finds directly, plus the sites.
-FACT_FILES = (
-    PAIN_LOCATION,
-    PAIN_RADIATION,
-    EMERGENCY_SIGNS,
-    TRAUMA,
-    SYSTEMIC_SIGNS,
-    NUMBNESS_TINGLING,
-    LEG_WEAKNESS,
-    WORSE_DURING_RUN,
-    GAIT_CHANGE,
-    WORSE_WITH_REST,
-    RECURRING_DESPITE_REST,
-    CHEST_PAIN,
-    BODY_SITE,
-)
+FACT_FILES = (PAIN_LOCATION, PAIN_RADIATION, *BOOL_FACTS, CHEST_PAIN, BODY_SITE)
 _SIMPLE_BOOLEANS = {EMERGENCY_SIGNS, TRAUMA, WORSE_DURING_RUN, GAIT_CHANGE, WORSE_WITH_REST, RECURRING_DESPITE_REST, CHEST_PAIN}
 _LEG_SITES = {"leg", "thigh", "knee", "below_knee", "past_knee"}
 _SITE_RADIATION = {
