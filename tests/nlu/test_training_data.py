@@ -164,7 +164,6 @@ def test_holdout_entities_follow_the_contract(holdout):
                 pytest.fail(f"entity outside describe_pain: {message.get('text')!r}")
 
 
-@pytest.mark.skipif(not DEV_VIGNETTES.exists(), reason="shared/ dev vignettes not beside the repo")
 def test_no_dev_vignette_opener_is_in_training_data(training):
     """The dev set scores the whole assistant, so its openers must stay unseen."""
     vignettes = yaml.safe_load(DEV_VIGNETTES.read_text(encoding="utf-8"))
