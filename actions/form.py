@@ -7,8 +7,8 @@ this action only decides:
   which ends the form: an emergency sign ends it at once;
 * a message that is not an answer (a question, "restart", "bye") rejects the
   form for this turn so the rules can answer it, then the form resumes;
-* an answer in which nothing at all was understood gets a short explanation before the
-  question is asked again; after a second miss the question counts as
+* an answer in which nothing at all was understood gets a short explanation
+  before the question is asked again; a third such answer in a row counts as
   "not sure", which never lowers the level.
 
 It also asks the question (texts in ``backstride/prompts.yml``), so the domain
