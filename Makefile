@@ -24,7 +24,7 @@ export TQDM_DISABLE           ?= 1
 WEBCHAT     := web/node_modules/rasa-webchat/lib/index.js
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help install train run shell validate test test-unit test-nlu test-stories test-e2e test-browser browser eval bench clean
+.PHONY: help install train run shell validate test test-unit test-nlu test-stories test-e2e test-browser test-postgres migrate browser eval bench clean
 
 help:
 	@echo "make run    - start the assistant (REST, socketio, HTTP API on port $(RASA_PORT))"
@@ -68,11 +68,19 @@ shell: $(MODEL)
 	@scripts/run.sh shell
 
 test-unit: $(STAMP) $(WEBCHAT)
-	$(PY) -m pytest -q -m "not server"
+	$(PY) -m pytest -q -m "not server and not postgres"
 
 test-nlu: $(MODEL)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/holdout.yml --out results/nlu --quiet
 	$(PY) scripts/nlu_gate.py results/nlu
+
+# Our tables and the tracker-store erasure against a real PostgreSQL on loopback.
+test-postgres: $(STAMP)
+	scripts/postgres.sh run -- $(PY) -m pytest -q -m postgres
+
+# Apply our schema migrations (Alembic) to DATABASE_URL.
+migrate: $(STAMP)
+	$(PY) -m backstride.store.migrate "$(DATABASE_URL)"
 
 # Rasa replays the stories' own events: no action server is needed here.
 test-stories: $(MODEL)
@@ -91,7 +99,7 @@ eval: $(MODEL)
 	scripts/with_servers.sh all -- $(PY) scripts/eval_vignettes.py --report results/eval.json \
 	  --min-exact 95 --max-redundant 5 --jobs 2
 
-test: validate $(MODEL) test-unit test-nlu test-stories test-e2e eval
+test: validate $(MODEL) test-unit test-postgres test-nlu test-stories test-e2e eval
 	@echo "make test: all checks passed"
 
 bench: $(MODEL)
@@ -99,4 +107,5 @@ bench: $(MODEL)
 	$(PY) scripts/bench_parse.py --model $(MODEL)
 
 clean:
+	-scripts/postgres.sh stop
 	rm -rf models results var .pytest_cache

@@ -1,0 +1,49 @@
+"""One way to reach the database, shared with Rasa's SQL tracker store.
+
+Our tables live beside Rasa's ``events`` table, at the same ``DATABASE_URL``,
+so that one backup, one retention policy and one "forget me" cover both.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import URL, Engine, make_url
+
+#: Rasa's and ours; the Makefile sets the same default (README "Configuration").
+DEFAULT_DATABASE_URL = "sqlite:///var/backstride.db"
+
+#: Rasa's tracker store reads this to pick a PostgreSQL schema; we follow it so
+#: that our tables and the erasure of ``events`` look in the same place.
+POSTGRESQL_SCHEMA = "POSTGRESQL_SCHEMA"
+
+
+def database_url(url: Optional[str] = None) -> str:
+    """``url`` if given, else ``DATABASE_URL``, else the SQLite default."""
+    return url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def make_engine(url: Optional[str] = None, *, create_sqlite_dir: bool = False) -> Engine:
+    """A 2.0-style engine for ``url`` (see :func:`database_url`)."""
+    parsed = make_url(database_url(url))
+    options: dict[str, Any] = {"future": True}
+    if parsed.get_backend_name() == "sqlite":
+        # Rasa and the action server write to one file: wait for a lock, don't fail.
+        options["connect_args"] = {"timeout": 15}
+        if create_sqlite_dir:
+            _ensure_sqlite_dir(parsed)
+    else:
+        options["pool_pre_ping"] = True
+        schema = os.environ.get(POSTGRESQL_SCHEMA)
+        if schema and parsed.get_backend_name() == "postgresql":
+            options["connect_args"] = {"options": f"-csearch_path={schema}"}
+    return create_engine(parsed, **options)
+
+
+def _ensure_sqlite_dir(url: URL) -> None:
+    database = url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
