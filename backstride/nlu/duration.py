@@ -103,7 +103,7 @@ _SINCE = r"(?:since|from|starting|started|began|beginning)"
 _ANCHORS = [
     # (regex, days or a callable key, "since"-only?)
     (re.compile(rf"\b(?:{_SINCE}\s+)?(?:the\s+)?day\s+before\s+yesterday\b", re.I), 2.0),
-    (re.compile(rf"\b(?:{_SINCE}\s+)?yesterday\b", re.I), 1.0),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:yesterday|yday|yesterdy|yestrday|ystrdy)\b", re.I), 1.0),
     (re.compile(rf"\b(?:{_SINCE}\s+)?(?:last|las)\s+night\b", re.I), 0.5),
     (re.compile(rf"\b(?:{_SINCE}\s+)?overnight\b", re.I), 0.5),
     (re.compile(rf"\b(?:{_SINCE}\s+)?this\s+morning\b", re.I), 0.3),

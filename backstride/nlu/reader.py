@@ -453,6 +453,9 @@ _RUNNER = {"i", "me", "my", "myself", "i'm", "im", "i've", "ive", "i'd"}
 _FIRST_PERSON = {"i", "my", "me", "i'm", "im", "i've", "ive", "mine", "myself", "i'd"}
 _PUNCT_SKIP = {":", "-", "?", ",", "=", "–", "—", "...", "…", "!", "(", ")"}
 _NO_CUE_LABELS = {IGNORE, QUALIFIER}
+#: A denial followed by these has an exception: "no tingling except in my left foot".
+_EXCEPTION_WORDS = {"except", "excepting", "excluding", "besides", "barring"}
+_EXCEPTION_PAIRS = {("apart", "from"), ("aside", "from"), ("other", "than"), ("save", "for"), ("bar", "a"), ("except", "for")}
 
 
 class ClauseNegex:
@@ -544,7 +547,22 @@ class ClauseNegex:
             if not ent._.bs_negated and ent.ent_id_ not in ("false", "none"):
                 # a trailing "no" after a reassurance ("not unwell, no") repeats the answer
                 ent._.bs_negated = self._followed_by_negation(doc, ent, following)
+            if ent._.bs_negated and ent.ent_id_ not in ("false", "none") and self._exception_after(doc, ent):
+                ent._.bs_negated = False  # "no tingling except a little in my left foot": some tingling
         return doc
+
+    @staticmethod
+    def _exception_after(doc: Doc, ent: Span) -> bool:
+        """ "no numbness apart from my left foot": the denial has an exception, so the symptom is there."""
+        i = ent.end
+        if i < len(doc) and doc[i].text in _PUNCT_SKIP:
+            i += 1
+        words = [t.lower_ for t in doc[i : i + 2]]
+        if not words:
+            return False
+        if words[0] in _EXCEPTION_WORDS:
+            return True
+        return len(words) == 2 and (words[0], words[1]) in _EXCEPTION_PAIRS
 
     @staticmethod
     def _general_question(sent: Span) -> bool:
