@@ -205,10 +205,6 @@ class Update:
     #: Slots answered "not sure" in this message.
     unsure: set[str] = field(default_factory=set)
 
-    @property
-    def answered(self) -> set[str]:
-        return set(self.values) | self.unsure
-
 
 def yes_no_unsure(intent: Optional[str], text: str) -> Optional[str]:
     """Read a short reply as affirm / deny / not_sure, the words first, then the intent."""

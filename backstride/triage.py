@@ -7,7 +7,7 @@ here, so a clinician can read the table and a test can cover every row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Callable, Iterable, Mapping, Optional
+from typing import Callable, Mapping, Optional
 
 from backstride import contract as c
 from backstride.contract import Level
@@ -135,11 +135,3 @@ def decide(facts: Facts) -> Decision:
 def highest_level_from(slot: str) -> Level:
     """The most urgent level any rule reading ``slot`` could give."""
     return max((rule.level for rule in RULES if slot in rule.reads), default=Level.MODIFY_AND_CONTINUE)
-
-
-def rules_by_id() -> dict[str, Rule]:
-    return {rule.id: rule for rule in RULES}
-
-
-def fired(facts: Facts) -> Iterable[Rule]:
-    return (rule for rule in RULES if rule.fires(facts))
