@@ -75,7 +75,7 @@ test-nlu: $(MODEL)
 	$(PY) scripts/nlu_gate.py results/nlu
 
 # Our tables and the tracker-store erasure against a real PostgreSQL on loopback.
-test-postgres: $(STAMP)
+test-postgres: $(MODEL)
 	scripts/postgres.sh run -- $(PY) -m pytest -q -m postgres
 
 # Apply our schema migrations (Alembic) to DATABASE_URL.
