@@ -10,12 +10,19 @@ from backstride import contract as c
 from backstride.triage import Facts
 
 FORM_NAME = "back_pain_form"
+#: The channel recorded when Rasa did not say which one a message came in on.
+UNKNOWN_CHANNEL = "unknown"
 
 
 def facts_from(tracker: Tracker, overrides: Optional[dict[str, Any]] = None) -> Facts:
     slots = dict(tracker.slots)
     slots.update(overrides or {})
     return Facts.from_slots(slots)
+
+
+def input_channel(tracker: Tracker) -> str:
+    """The channel of the runner's latest message ("rest", "socketio", ...), or "unknown"."""
+    return tracker.get_latest_input_channel() or UNKNOWN_CHANNEL
 
 
 def requested_slot(tracker: Tracker) -> Optional[str]:

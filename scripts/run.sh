@@ -6,8 +6,14 @@ cd "$(dirname "$0")/.."
 RASA=${RASA:-.venv/bin/rasa}
 MODEL=${MODEL:-models/backstride.tar.gz}
 export SANIC_HOST=${SANIC_HOST:-127.0.0.1}
+export DATABASE_URL=${DATABASE_URL:-sqlite:///var/backstride.db}
 source scripts/servers.sh
 mkdir -p var
+if [ -z "${BACKSTRIDE_KEY_SECRET:-}" ]; then
+  export BACKSTRIDE_ENV=dev
+  echo "Warning: BACKSTRIDE_KEY_SECRET is not set; assessments are keyed with the public development secret. For real use: export BACKSTRIDE_KEY_SECRET=\"\$(.venv/bin/python -m backstride.store.keys)\" (keep it; changing it orphans stored assessments)." >&2
+fi
+migrate_tables || exit 1
 # credentials.yml plus the Slack / Telegram sections whose variables are set
 CREDENTIALS=$(.venv/bin/python scripts/credentials.py --out var/credentials.yml)
 export CREDENTIALS

@@ -16,10 +16,13 @@ db="var/test-tracker-$$.db"
 export DATABASE_URL=${TEST_DATABASE_URL:-sqlite:///$db}
 export RASA_URL="http://127.0.0.1:$RASA_PORT"
 export SANIC_HOST=${SANIC_HOST:-127.0.0.1}
+# No secret given: the store's public test secret (backstride.store.keys).
+[ -n "${BACKSTRIDE_KEY_SECRET:-}" ] || export BACKSTRIDE_ENV=test
 source scripts/servers.sh
 
 cleanup() { stop_servers; rm -f "$db"; }
 trap cleanup EXIT INT TERM
+migrate_tables || exit 1
 start_actions results/actions-server.log || exit 1
 if [ "$mode" = all ]; then
   start_rasa results/rasa-server.log 127.0.0.1 || exit 1

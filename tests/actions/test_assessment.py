@@ -1,5 +1,19 @@
+import pytest
+
+from actions import assessment
 from actions.assessment import ActionRecommend, ActionStartAssessment
 from tests.actions.conftest import make_tracker, run_action, slot_events
+
+
+@pytest.fixture(autouse=True)
+def no_recording(tmp_path, monkeypatch):
+    """Keep a developer's database out of these tests (recording: test_recording.py)."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
+    monkeypatch.delenv("BACKSTRIDE_KEY_SECRET", raising=False)
+    monkeypatch.delenv("BACKSTRIDE_ENV", raising=False)
+    assessment.reset_recorder()
+    yield
+    assessment.reset_recorder()
 
 
 def test_the_recommendation_sets_level_and_reasons_and_explains_them():
