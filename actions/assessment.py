@@ -29,7 +29,7 @@ _recorder: Optional[tuple[AssessmentStore, str]] = None
 _recorder_lock = threading.Lock()
 
 
-def _store_and_secret() -> tuple[AssessmentStore, str]:
+def store_and_secret() -> tuple[AssessmentStore, str]:
     """The cached store and secret; a failure is not cached, the next assessment tries again."""
     global _recorder
     with _recorder_lock:
@@ -56,7 +56,7 @@ def reset_recorder() -> None:
 
 def record_assessment(channel: str, sender_id: str, facts: Facts, decision: Decision) -> None:
     """Store the finished assessment under the sender's pseudonymous key (blocking)."""
-    store, secret = _store_and_secret()
+    store, secret = store_and_secret()
     store.record(user_key(channel, sender_id, secret), channel, facts, decision)
 
 

@@ -35,7 +35,7 @@ from actions.tracker_facts import (
 )
 
 #: Intents that are not answers to a question: the rules handle them mid-form.
-NOT_AN_ANSWER = frozenset({"faq", "start_over", "goodbye", "help", "out_of_scope"})
+NOT_AN_ANSWER = frozenset({"faq", "start_over", "goodbye", "help", "out_of_scope", "forget_me", "what_do_you_know"})
 
 #: How many unclear answers to one question before it counts as "not sure".
 MAX_UNCLEAR = 2

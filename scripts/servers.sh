@@ -26,7 +26,7 @@ start_actions() {  # start_actions LOGFILE
 
 start_rasa() {  # start_rasa LOGFILE INTERFACE [extra args]
   local log=$1 interface=$2; shift 2
-  "$RASA" run -m "$MODEL" --enable-api --auth-token "$RASA_AUTH_TOKEN" -p "$RASA_PORT" -i "$interface" \
+  "$RASA" run -m "$MODEL" --enable-api --auth-token="$RASA_AUTH_TOKEN" -p "$RASA_PORT" -i "$interface" \
     --credentials "${CREDENTIALS:-credentials.yml}" --endpoints endpoints.yml "$@" >"$log" 2>&1 &
   RASA_PID=$!
   wait_for "http://127.0.0.1:$RASA_PORT/status?token=$RASA_AUTH_TOKEN" 180 "The Rasa server" "$RASA_PID" \

@@ -22,7 +22,7 @@ NOTHING_STORED = (
 
 WHAT_IS_KEPT = (
     "I keep {them} under a code made from your chat channel and account id, not the id itself; "
-    "I don't keep your name or the messages you typed, only what each check-up concluded."
+    "these records hold no name and none of the messages you typed, only what each check-up concluded."
 )
 
 LOCATION_WORDS = {

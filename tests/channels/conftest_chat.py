@@ -163,7 +163,7 @@ class Rasa(Server):
         self.credentials = credentials
         super().__init__(
             f"Rasa on port {port}",
-            [RASA, "run", "-m", str(MODEL), "--enable-api", "--auth-token", self.token,
+            [RASA, "run", "-m", str(MODEL), "--enable-api", f"--auth-token={self.token}",
              "-i", HOST, "-p", str(port), "--credentials", str(credentials),
              "--endpoints", str(ROOT / "endpoints.yml")],
             env,

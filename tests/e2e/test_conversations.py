@@ -1,5 +1,7 @@
 """Whole conversations through the REST channel and the tracker API."""
 
+import os
+
 import pytest
 
 pytestmark = pytest.mark.server
@@ -142,3 +144,45 @@ def test_odd_input_gets_a_reply_and_loses_nothing(chat, text):
     after = chat.tracker()["events"]
     assert len(after) > before
     assert chat.slots()["pain_location"] == "lower_back"
+
+
+def test_what_do_you_know_answers_and_the_form_goes_on(chat):
+    chat.say("my lower back has hurt for 4 days")
+    chat.say("no")
+    asking = chat.asking
+    replies = chat.texts("what do you know about me?")
+    assert any("forget me" in text for text in replies), replies
+    assert chat.asking == asking
+
+
+def test_forget_me_asks_first_and_no_keeps_everything(chat):
+    chat.say("my lower back has hurt for 4 days")
+    replies = chat.texts("please delete my data")
+    assert "can't be undone" in replies[-1]
+    assert not chat.tracker()["active_loop"].get("name")  # the questions stop while it asks
+    chat.say("no")
+    assert chat.slots()["pain_duration_days"] == 4.0
+
+
+def test_a_confirmed_forget_me_deletes_the_assessments_and_the_conversation(chat):
+    from sqlalchemy import create_engine, text
+
+    from backstride.store.keys import key_secret, user_key
+
+    chat.say("I fell off my bike and my back hurts")  # an emergency: the result is recorded at once
+    assert chat.slots()["triage_level"] == "emergency"
+    engine = create_engine(os.environ["DATABASE_URL"])
+    key = user_key("rest", chat.sender, key_secret())
+
+    def stored():
+        with engine.connect() as connection:
+            events = connection.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": chat.sender}).scalar()
+            assessments = connection.execute(text("SELECT count(*) FROM assessments WHERE user_key = :k"), {"k": key}).scalar()
+        return events, assessments
+
+    events, assessments = stored()
+    assert events > 0 and assessments == 1
+    chat.say("forget me")
+    replies = chat.texts("yes")
+    assert "deleted 1 stored assessment" in replies[0]
+    assert stored() == (0, 0)

@@ -35,7 +35,7 @@ class Pair:
         n = len(self.servers)
         actions = Server("action server", [RASA, "run", "actions", "--actions", "actions", "-p", str(ACTIONS_PORT)],
                          self.env, self.workdir / f"actions-{n}.log")
-        rasa = Server("rasa", [RASA, "run", "-m", str(MODEL), "--enable-api", "--auth-token", self.token,
+        rasa = Server("rasa", [RASA, "run", "-m", str(MODEL), "--enable-api", f"--auth-token={self.token}",
                                "-p", str(RASA_PORT), "-i", HOST, "--credentials", "credentials.yml",
                                "--endpoints", "endpoints.yml"], self.env, self.workdir / f"rasa-{n}.log")
         actions.start(f"http://{HOST}:{ACTIONS_PORT}/health", ACTIONS_PORT, 60)
