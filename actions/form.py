@@ -6,7 +6,8 @@ this action only decides:
 * the next question (:func:`backstride.questions.next_question`), or none,
   which ends the form: an emergency sign ends it at once;
 * a message that is not an answer (a question, "restart", "bye") rejects the
-  form for this turn so the rules can answer it, then the form resumes;
+  form for this turn so the rules can answer it, then the form resumes; but a
+  message that answers the question asked is an answer whatever its intent;
 * an answer in which nothing at all was understood gets a short explanation
   before the question is asked again; a third such answer in a row counts as
   "not sure", which never lowers the level.
@@ -56,13 +57,16 @@ class ValidateBackPainForm(Action):
         on_user_turn = tracker.active_loop_name == FORM_NAME and not bot_spoke_since_user(tracker)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
-        if on_user_turn and intent in NOT_AN_ANSWER:
+        heard = facts_heard_this_turn(tracker)
+        # A message that answers the question is an answer, whatever the classifier
+        # thought ("for 1 day now" once came out as goodbye, which ended the form).
+        if on_user_turn and intent in NOT_AN_ANSWER and asked not in heard:
             return [ActionExecutionRejected(FORM_NAME)]
 
         events: list[EventType] = []
         overrides: dict[str, Any] = {}
         facts = facts_from(tracker)
-        understood_nothing = not facts_heard_this_turn(tracker)
+        understood_nothing = not heard
         if on_user_turn and asked is not None and understood_nothing and not facts.known(asked):
             misses = int(tracker.get_slot("unclear_answers") or 0) + 1
             if misses > MAX_UNCLEAR:

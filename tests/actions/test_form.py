@@ -65,3 +65,11 @@ def test_after_the_answer_to_a_question_the_form_asks_again_without_complaint():
     events, dispatcher = run_action(ValidateBackPainForm(), tracker)
     assert slot_events(events) == {"requested_slot": "pain_location"}
     assert [m["text"] for m in dispatcher.messages] == ["Where exactly is the pain?"]
+
+
+def test_an_answer_to_the_question_is_an_answer_whatever_the_intent():
+    tracker = make_tracker("for 1 day now", intent="goodbye", form_on="pain_duration_days", slots=KNOWN,
+                           heard={"pain_duration_days": 1.0})
+    events, _ = run_action(ValidateBackPainForm(), tracker)
+    assert not [e for e in events if e["event"] == "action_execution_rejected"]
+    assert slot_events(events)["requested_slot"] == "pain_location"
