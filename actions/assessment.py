@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -14,50 +13,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from backstride import contract as c
 from backstride.contract import Level
 from backstride.messages import recommendation
-from backstride.store import AssessmentStore, key_secret, user_key
-from backstride.store.engine import database_url
-from backstride.triage import Decision, Facts, decide
+from backstride.store.recorder import record_assessment
+from backstride.triage import decide
+from actions.followup import CHECKIN_OFFERED, RECHECK, cancel_check_in, check_in_offer
 from actions.tracker_facts import facts_from, input_channel
 
 logger = logging.getLogger(__name__)
 
 #: How long a recommendation may wait for the database before it is sent unrecorded.
 RECORD_TIMEOUT_SECONDS = 10.0
-
-# One store (engine + pool) and one key secret per action-server process, made at first use.
-_recorder: Optional[tuple[AssessmentStore, str]] = None
-_recorder_lock = threading.Lock()
-
-
-def store_and_secret() -> tuple[AssessmentStore, str]:
-    """The cached store and secret; a failure is not cached, the next assessment tries again."""
-    global _recorder
-    with _recorder_lock:
-        if _recorder is None:
-            secret = key_secret()  # first: without a secret, never touch the database
-            store = AssessmentStore(database_url())
-            try:
-                store.verify_schema()  # a clear message when the migrations were not run
-            except Exception:
-                store.dispose()
-                raise
-            _recorder = (store, secret)
-        return _recorder
-
-
-def reset_recorder() -> None:
-    """Forget the cached store and secret (tests; a changed environment)."""
-    global _recorder
-    with _recorder_lock:
-        if _recorder is not None:
-            _recorder[0].dispose()
-        _recorder = None
-
-
-def record_assessment(channel: str, sender_id: str, facts: Facts, decision: Decision) -> None:
-    """Store the finished assessment under the sender's pseudonymous key (blocking)."""
-    store, secret = store_and_secret()
-    store.record(user_key(channel, sender_id, secret), channel, facts, decision)
 
 
 def _error_text(error: BaseException) -> str:
@@ -80,7 +44,8 @@ class ActionStartAssessment(Action):
         first_reply = not any(event.get("event") == "bot" for event in tracker.events)
         if first_reply and decide(facts_from(tracker)).level < Level.EMERGENCY:
             dispatcher.utter_message(response="utter_intro")
-        return [SlotSet(c.TRIAGE_LEVEL, None), SlotSet(c.TRIAGE_REASONS, None)]
+        # A new check makes a pending check-in moot; its result may offer a new one.
+        return [SlotSet(c.TRIAGE_LEVEL, None), SlotSet(c.TRIAGE_REASONS, None), cancel_check_in()]
 
 
 class ActionRecommend(Action):
@@ -108,8 +73,15 @@ class ActionRecommend(Action):
                          RECORD_TIMEOUT_SECONDS)
         except Exception as error:  # noqa: BLE001 - the safety message goes out whatever happened
             logger.error("The assessment was not recorded: %s", _error_text(error))
-        return [
+        events: list[EventType] = [
             SlotSet(c.TRIAGE_LEVEL, decision.level.slot_value),
             SlotSet(c.TRIAGE_REASONS, list(decision.reasons)),
             SlotSet("assessment_done", True),
+            SlotSet(RECHECK, False),
         ]
+        # "Check again in 2-3 days": on a channel that can write first, offer to do the asking.
+        offer = check_in_offer(input_channel(tracker)) if decision.level == Level.STOP_AND_REASSESS else None
+        if offer is not None:
+            dispatcher.utter_message(**offer)
+            events.append(SlotSet(CHECKIN_OFFERED, True))
+        return events

@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from backstride.store import user_key
-from actions.assessment import store_and_secret
+from backstride.store.recorder import store_and_secret
 from actions.tracker_facts import input_channel
 
 logger = logging.getLogger(__name__)

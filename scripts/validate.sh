@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# `rasa data validate --fail-on-warnings`, and fail on any other warning too.
-# One warning is Rasa's own and expected: a retrieval intent (faq) listed in the
-# domain, as Rasa requires for rules, is reported as "duplicated" when Rasa
-# merges the retrieval intents of the NLU data into the domain.
+# `rasa data validate`, failing on every warning but two that are Rasa's own and
+# expected (what --fail-on-warnings would do, had it no false alarms):
+# - a retrieval intent (faq) listed in the domain, as Rasa requires for rules, is
+#   reported as "duplicated" when Rasa merges the retrieval intents of the NLU
+#   data into the domain;
+# - an EXTERNAL_ intent (triggered by a reminder, never typed) has no NLU examples,
+#   as Rasa's docs on reminders say it should not.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-.venv/bin/rasa data validate --fail-on-warnings >"$log" 2>&1
+.venv/bin/rasa data validate >"$log" 2>&1
 rc=$?
-unexpected=$(grep -E "UserWarning|ERROR" "$log" | grep -v "duplicated intents have been found across multiple domain files: faq")
+unexpected=$(grep -E "UserWarning|ERROR" "$log" \
+  | grep -v "duplicated intents have been found across multiple domain files: faq" \
+  | grep -vE "The intent 'EXTERNAL_[a-z_]+' is listed in the domain file, but is not found in the NLU training data")
 if [ $rc -ne 0 ] || [ -n "$unexpected" ]; then
   cat "$log"
   echo "rasa data validate: warnings or errors (see above)" >&2

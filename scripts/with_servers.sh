@@ -16,6 +16,8 @@ db="var/test-tracker-$$.db"
 export DATABASE_URL=${TEST_DATABASE_URL:-sqlite:///$db}
 export RASA_URL="http://127.0.0.1:$RASA_PORT"
 export SANIC_HOST=${SANIC_HOST:-127.0.0.1}
+# The check-in after a stop-and-reassess result: seconds here, 48 hours by default.
+export BACKSTRIDE_CHECKIN_DELAY_SECONDS=${BACKSTRIDE_CHECKIN_DELAY_SECONDS:-4}
 # No secret given: the store's public test secret (backstride.store.keys).
 [ -n "${BACKSTRIDE_KEY_SECRET:-}" ] || export BACKSTRIDE_ENV=test
 source scripts/servers.sh

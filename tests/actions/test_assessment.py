@@ -1,6 +1,6 @@
 import pytest
 
-from actions import assessment
+from backstride.store import recorder
 from actions.assessment import ActionRecommend, ActionStartAssessment
 from tests.actions.conftest import make_tracker, run_action, slot_events
 
@@ -11,9 +11,9 @@ def no_recording(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
     monkeypatch.delenv("BACKSTRIDE_KEY_SECRET", raising=False)
     monkeypatch.delenv("BACKSTRIDE_ENV", raising=False)
-    assessment.reset_recorder()
+    recorder.reset_recorder()
     yield
-    assessment.reset_recorder()
+    recorder.reset_recorder()
 
 
 def test_the_recommendation_sets_level_and_reasons_and_explains_them():

@@ -8,7 +8,7 @@ import logging
 import pytest
 from sqlalchemy import create_engine, text
 
-from actions import assessment
+from backstride.store import recorder
 from actions.assessment import ActionRecommend
 from backstride.store import migrate
 from backstride.store.keys import DEV_KEY_SECRET, ENVIRONMENT_ENV, SECRET_ENV, user_key
@@ -22,9 +22,9 @@ SLOTS = {"pain_location": "lower_back", "pain_radiation": "below_knee",
 
 @pytest.fixture(autouse=True)
 def fresh_recorder():
-    assessment.reset_recorder()
+    recorder.reset_recorder()
     yield
-    assessment.reset_recorder()
+    recorder.reset_recorder()
 
 
 @pytest.fixture
@@ -126,8 +126,8 @@ def test_a_failure_is_not_cached_the_next_assessment_is_recorded(url, monkeypatc
 
 def test_the_store_is_made_once_per_process(url, monkeypatch):
     made = []
-    real = assessment.AssessmentStore
-    monkeypatch.setattr(assessment, "AssessmentStore", lambda *a: made.append(a) or real(*a))
+    real = recorder.AssessmentStore
+    monkeypatch.setattr(recorder, "AssessmentStore", lambda *a: made.append(a) or real(*a))
     run_action(ActionRecommend(), tracker_on("rest"))
     run_action(ActionRecommend(), tracker_on("socketio"))
     assert made == [(url,)] and len(rows(url)) == 2

@@ -77,8 +77,14 @@ def by_label(data: TrainingData) -> Dict[str, List[str]]:
     return texts
 
 
+#: Intents Rasa triggers itself (reminders), never typed: no examples, on purpose.
+EXTERNAL_PREFIX = "EXTERNAL_"
+
+
 def domain_intents() -> List[str]:
-    return sorted(yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["intents"])
+    """The intents a runner can type (EXTERNAL_ ones come from reminders)."""
+    intents = yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["intents"]
+    return sorted(intent for intent in intents if not intent.startswith(EXTERNAL_PREFIX))
 
 
 PLAIN_INTENTS = [intent for intent in domain_intents() if intent != FAQ]
