@@ -98,6 +98,13 @@ def test_the_proxy_keeps_a_client_on_one_replica():
     assert [s[1] for s in servers] == ["rasa-1:5005", "rasa-2:5005"]
 
 
+def test_the_proxy_routes_only_the_channels():
+    config = (DEPLOY / "haproxy.cfg").read_text(encoding="utf-8")
+    (paths,) = re.findall(r"^\s*acl channel path_beg (.+)$", config, flags=re.M)
+    assert "/socket.io/" in paths.split() and not any(p in paths for p in ("/conversations", "/webhooks/rest", "/model"))
+    assert re.search(r"^\s*http-request deny .*unless channel", config, flags=re.M)
+
+
 def test_helm_replicas_share_the_stores_with_sticky_ingress_and_secrets_from_a_secret():
     values = load("helm/rasa-values.yaml")
     assert values["replicaCount"] >= 2
@@ -105,6 +112,10 @@ def test_helm_replicas_share_the_stores_with_sticky_ingress_and_secrets_from_a_s
     assert "--auth-token=$(RASA_AUTH_TOKEN)" in values["args"]
     annotations = values["ingress"]["annotations"]
     assert values["ingress"]["enabled"] and annotations["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+    paths = [values["ingress"]["path"]] + [extra["path"] for extra in values["ingress"]["extraPaths"]]
+    assert "/socket.io/" in paths and not any(path in ("/", "/webhooks/rest/webhook") or path.startswith("/conversations")
+                                               for path in paths)
+    assert {extra["backend"]["service"]["name"] for extra in values["ingress"]["extraPaths"]} == {values["fullnameOverride"]}
     assert values["service"]["type"] == "ClusterIP"
     env = env_names(values["extraEnv"])
     for name in ("RASA_AUTH_TOKEN", "DATABASE_URL", "REDIS_PASSWORD"):
