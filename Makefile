@@ -126,4 +126,6 @@ bench: $(MODEL)
 
 clean:
 	-scripts/postgres.sh stop
+	-PG_PORT=$(SCALE_PG_PORT) scripts/postgres.sh stop
+	-scripts/redis.sh stop
 	rm -rf models results var .pytest_cache
