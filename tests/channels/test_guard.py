@@ -1,4 +1,5 @@
-"""The reply guard (channels/guard.py) on Rasa's own output channels, without a server."""
+"""The reply guard (channels/guard.py) on Rasa's own output channels, without a server
+(tests/e2e/test_faults.py plays it with real servers and a real action-server outage)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,20 @@ import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from backstride.prompts import no_reply
-from channels.guard import guarded
+from channels.guard import action_server_health_url, guarded
 
 
-def run(handler, text: str = "my back hurts") -> CollectingOutputChannel:
+async def up() -> bool:
+    return True
+
+
+async def down() -> bool:
+    return False
+
+
+def run(handler, text: str = "my back hurts", is_up=up) -> CollectingOutputChannel:
     collector = CollectingOutputChannel()
-    asyncio.run(guarded(handler)(UserMessage(text, collector, "runner-1", input_channel="rest")))
+    asyncio.run(guarded(handler, is_up)(UserMessage(text, collector, "runner-1", input_channel="rest")))
     return collector
 
 
@@ -39,19 +48,38 @@ def test_a_failing_turn_gets_the_safe_message_and_does_not_raise():
     assert [m["text"] for m in run(fails).messages] == [no_reply()]
 
 
-def test_a_turn_that_failed_after_replying_gets_nothing_more():
+def test_a_turn_that_failed_midway_gets_the_safe_message_instead_of_half_its_replies():
     async def half(message: UserMessage) -> None:
         await message.output_channel.send_response(message.sender_id, {"text": "Noted."})
         raise RuntimeError("late failure")
 
-    assert [m["text"] for m in run(half).messages] == ["Noted."]
+    assert [m["text"] for m in run(half).messages] == [no_reply()]
 
 
-def test_the_counting_is_per_message():
+def test_with_the_action_server_down_only_the_safe_message_goes_out():
+    async def rules_only(message: UserMessage) -> None:  # what Rasa does without its actions
+        await message.output_channel.send_response(message.sender_id, {"text": "Sorry, I didn't understand that."})
+
+    assert [m["text"] for m in run(rules_only, is_up=down).messages] == [no_reply()]
+
+
+def test_replies_go_out_in_order_once_the_turn_is_over():
+    async def two(message: UserMessage) -> None:
+        for text in ("Noted.", "Where does it hurt?"):
+            await message.output_channel.send_response(message.sender_id, {"text": text})
+
+    assert [m["text"] for m in run(two).messages] == ["Noted.", "Where does it hurt?"]
+
+
+def test_without_rasa_running_there_is_no_health_url():
+    assert action_server_health_url() is None
+
+
+def test_the_holding_is_per_message():
     async def silent(message: UserMessage) -> None:
         return None
 
-    handler = guarded(silent)
+    handler = guarded(silent, up)
     first, second = CollectingOutputChannel(), CollectingOutputChannel()
     asyncio.run(handler(UserMessage("a", first, "one")))
     asyncio.run(handler(UserMessage("b", second, "two")))

@@ -2,8 +2,8 @@
 ``user_uttered`` / ``bot_uttered``, ``session_persistence: true``).
 
 A turn is over when the tracker (read through the HTTP API) holds the message
-and ends listening: Rasa saves the tracker only after the turn's replies went
-out, so by then every ``bot_uttered`` of the turn has been emitted.
+and ends listening, and its replies have arrived: the channels hold a turn's
+replies until it ends (channels/guard.py) and then send them together.
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ class Widget:
         while time.monotonic() < deadline:
             events = self.tracker()["events"]
             users = [e for e in events if e["event"] == "user"]
-            if len(users) > before and events[-1].get("name") == "action_listen":
-                time.sleep(0.2)  # the last emit may still be on the wire
+            if len(users) > before and events[-1].get("name") == "action_listen" and self.replies:
+                time.sleep(0.3)  # the turn's replies go out together; let the last one land
                 return self.taken()
             time.sleep(0.2)
         raise AssertionError(f"the turn for {text[:40]!r} did not finish within {timeout}s")
