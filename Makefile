@@ -24,14 +24,14 @@ export TQDM_DISABLE           ?= 1
 WEBCHAT     := web/node_modules/rasa-webchat/lib/index.js
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help install train run shell validate test test-unit test-nlu test-stories test-e2e test-browser test-postgres migrate browser eval bench clean
+.PHONY: help install train run shell validate test test-unit test-nlu test-stories test-e2e test-browser test-postgres test-replicas test-load test-scale migrate browser eval bench clean
 
 help:
 	@echo "make run    - start the assistant (REST, socketio, HTTP API on port $(RASA_PORT))"
 	@echo "make test   - run every test (validate, train, unit, NLU gate, stories, vignettes)"
 	@echo "make shell  - chat with the assistant in this terminal"
 	@echo "make eval   - play the simulated runners in tests/vignettes and ../shared/vignettes"
-	@echo "make bench  - print speed figures"
+	@echo "make bench  - print speed and memory figures beside a plain Rasa bot (about 20 min; BENCH_ARGS=--no-train is quicker)"
 
 install: $(STAMP)
 
@@ -68,7 +68,7 @@ shell: $(MODEL)
 	@scripts/run.sh shell
 
 test-unit: $(STAMP) $(WEBCHAT)
-	$(PY) -m pytest -q -m "not server and not postgres"
+	$(PY) -m pytest -q -m "not server and not postgres and not replicas and not load"
 
 test-nlu: $(MODEL)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/holdout.yml --out results/nlu --quiet
@@ -77,6 +77,23 @@ test-nlu: $(MODEL)
 # Our tables and the tracker-store erasure against a real PostgreSQL on loopback.
 test-postgres: $(MODEL)
 	scripts/postgres.sh run -- $(PY) -m pytest -q -m postgres
+
+# Two Rasa replicas and the action server on one PostgreSQL tracker store and one Redis lock
+# store, all on loopback (docs/deployment.md): a conversation split across the replicas stays
+# whole (test-replicas), and 50 simulated runners at once all get their level (test-load).
+# test-scale runs both on one start of the servers, the slow part.
+SCALE_PG_PORT ?= 5434
+SCALE_TEST := PG_PORT=$(SCALE_PG_PORT) scripts/postgres.sh run -- scripts/redis.sh run -- \
+  env TEST_MODEL=$(MODEL) $(PY) -m pytest -q -s --timeout=900 tests/scale tests/store/test_redis_lock.py
+
+test-replicas: $(MODEL)
+	$(SCALE_TEST) -m replicas
+
+test-load: $(MODEL)
+	$(SCALE_TEST) -m load
+
+test-scale: $(MODEL)
+	$(SCALE_TEST) -m "replicas or load"
 
 # Apply our schema migrations (Alembic) to DATABASE_URL.
 migrate: $(STAMP)
@@ -99,13 +116,16 @@ eval: $(MODEL)
 	scripts/with_servers.sh all -- $(PY) scripts/eval_vignettes.py --report results/eval.json \
 	  --min-exact 95 --max-redundant 5 --jobs 2
 
-test: validate $(MODEL) test-unit test-postgres test-nlu test-stories test-e2e eval
+test: validate $(MODEL) test-unit test-postgres test-scale test-nlu test-stories test-e2e eval
 	@echo "make test: all checks passed"
 
 bench: $(MODEL)
 	$(PY) scripts/bench_reader.py
 	$(PY) scripts/bench_parse.py --model $(MODEL)
+	$(PY) scripts/bench_compare.py --model $(MODEL) --report results/bench.json $(BENCH_ARGS)
 
 clean:
 	-scripts/postgres.sh stop
+	-PG_PORT=$(SCALE_PG_PORT) scripts/postgres.sh stop
+	-scripts/redis.sh stop
 	rm -rf models results var .pytest_cache

@@ -61,3 +61,13 @@ def clarification(slot: str) -> Prompt:
 
 def noted_unsure() -> Prompt:
     return Prompt(_load()["noted_unsure"])
+
+
+def no_reply() -> str:
+    """What a channel sends when a turn ended without any reply (``channels/guard.py``)."""
+    return _load()["no_reply"]
+
+
+def unreadable_message() -> str:
+    """What the web widget's channel answers to a message it cannot read (``channels/websocket.py``)."""
+    return _load()["unreadable_message"]

@@ -17,7 +17,9 @@ Slack at once and handles the message in a background task. On top of it:
   ``slack_channel``, if one is configured): a mention in a shared channel
   would put a runner's health answers in front of everyone there;
 * an Events API delivery that Slack retries is handled once (by ``event_id``);
-* the URL verification challenge is answered in plain text, as Slack documents.
+* the URL verification challenge is answered in plain text, as Slack documents;
+* a message the assistant leaves without any reply gets the safe message of
+  ``channels/guard.py`` (emergency advice, try again shortly).
 
 Credentials (see ``scripts/credentials.py`` and ``docs/channels.md``)::
 
@@ -43,6 +45,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from channels.guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -250,7 +254,7 @@ class BackstrideSlackInput(SlackInput):
             logger.exception("Could not remove the buttons of an answered Slack question.")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        slack_webhook = super().blueprint(on_new_message)
+        slack_webhook = super().blueprint(guarded(on_new_message))
 
         @slack_webhook.middleware("request")
         async def url_verification(request: Request) -> Optional[HTTPResponse]:

@@ -23,7 +23,9 @@ This channel keeps Rasa's output channel (aiogram 2.15) and replaces the input:
   group), edited messages are ignored (an edit would be read as the answer
   to whatever is being asked now), and Telegram's ``/start`` greets;
 * the webhook answers 200 once an authentic update is handled, even if the
-  assistant failed, so that Telegram does not deliver it again and again.
+  assistant failed, so that Telegram does not deliver it again and again;
+  a message the assistant leaves without any reply gets the safe message of
+  ``channels/guard.py`` (emergency advice, try again shortly).
 
 Credentials (see ``scripts/credentials.py`` and ``docs/channels.md``)::
 
@@ -52,6 +54,8 @@ from rasa.shared.exceptions import InvalidConfigException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from channels.guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +218,7 @@ class BackstrideTelegramInput(TelegramInput):
             logger.warning("Could not update an answered Telegram question: %s", error)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = guarded(on_new_message)  # never silence (channels/guard.py)
         telegram_webhook = Blueprint("telegram_webhook", __name__)
         bot = self.get_output_channel()
 

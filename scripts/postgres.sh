@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # scripts/postgres.sh start|stop|status|url|destroy|run -- COMMAND...
 #
-# A throwaway PostgreSQL cluster for the tests: data in var/pg/, listening on
-# 127.0.0.1:$PG_PORT (5433) only, a random password, database backstride_test.
+# A throwaway PostgreSQL cluster for the tests: data in var/pg/ (var/pg-$PG_PORT/ on other
+# ports), listening on 127.0.0.1:$PG_PORT (5433) only, a random password, database backstride_test.
 #   start    install Debian's postgresql if missing, init the cluster once, start it,
 #            create the database; prints the SQLAlchemy URL. Does nothing if running.
 #   stop     stop it (fast shutdown).            url   print the URL.
@@ -56,10 +56,14 @@ resolve() {  # sets BIN, PG_DIR and the paths under it; installs nothing
     RUN_AS=(runuser -u postgres --)
   fi
   if [ -z "${PG_DIR:-}" ]; then
-    PG_DIR=$ROOT/var/pg
+    # One cluster per port, so two runs on different PG_PORTs never share a data directory;
+    # the default port keeps the historical var/pg.
+    local suffix=""
+    [ "$PG_PORT" = 5433 ] || suffix=-$PG_PORT
+    PG_DIR=$ROOT/var/pg$suffix
     # The postgres user must reach the work tree; if it can't (e.g. under /root), use /tmp.
     if is_root && id postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
-      PG_DIR=${TMPDIR:-/tmp}/backstride-pg-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)
+      PG_DIR=${TMPDIR:-/tmp}/backstride-pg-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)$suffix
     fi
   fi
   DATA=$PG_DIR/data; SOCKETS=$PG_DIR/run; LOG=$PG_DIR/postgres.log

@@ -14,7 +14,7 @@ wait_for() {  # wait_for URL SECONDS NAME PID
 
 migrate_tables() {  # our tables (Alembic) before the servers; the URL is shown without its password
   .venv/bin/python -W ignore::RuntimeWarning:runpy -m backstride.store.migrate "$DATABASE_URL" && return 0
-  echo "Could not migrate the Backstride tables at $(printf '%s' "$DATABASE_URL" | sed -E 's#^([^:/]+://[^:/@]*):[^@]*@#\1:***@#'): is the database reachable and the URL right? (error above)" >&2
+  echo "Could not migrate the Backstride tables at $(printf '%s' "$DATABASE_URL" | sed -E 's#^([^:/]+://[^:/@]*):[^@]*@#\1:***@#'): is the database reachable and the URL right?" >&2
   return 1
 }
 

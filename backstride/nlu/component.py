@@ -13,11 +13,19 @@ When a message states an emergency-level fact (emergency_signs, trauma or
 chest_pain true, or radiation into both legs) the intent is set to
 ``describe_pain`` (configurable) with confidence 1.0 whatever the classifier
 thought, so that the dialogue escalates at once.
+
+Two kinds of message carry no answer, whatever the classifier thought, and
+get the fallback intent (``nlu_fallback``, so the form explains what it needs
+and asks again): a blank message (DIET read an empty text as "yes" with 0.41,
+which answered the emergency question), and a "yes" or "no" in a script the
+assistant does not read (Arabic "my back hurts" came out as "no" to the
+emergency question). An emergency finding still wins over both.
 """
 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -77,6 +85,11 @@ def without_nested(findings: List[Finding]) -> List[Finding]:
     return [f for f in findings if not any(inside(f, other) for other in findings)]
 
 
+def is_latin(letter: Text) -> bool:
+    """True for a letter of the Latin script ("a", "é", "ß"), whose words the reader may know."""
+    return unicodedata.name(letter, "").startswith("LATIN ")
+
+
 def is_emergency(finding: Finding) -> bool:
     """True for a positive emergency-level finding."""
     want = EMERGENCY_FINDINGS.get(finding.slot)
@@ -96,6 +109,10 @@ class SymptomEntityExtractor(GraphComponent, EntityExtractorMixin):
             "lexicon_dir": None,
             # also emit a bare number ("7", "about four") as entity "number"
             "extract_numbers": True,
+            # intent of a message that cannot be an answer (blank, or a yes/no in another script)
+            "no_answer_intent": "nlu_fallback",
+            # intents that mean yes or no, trusted only on text in the Latin script
+            "yes_no_intents": ["affirm", "deny"],
         }
 
     def __init__(self, config: Dict[Text, Any], reader: Optional[SymptomReader] = None) -> None:
@@ -104,6 +121,8 @@ class SymptomEntityExtractor(GraphComponent, EntityExtractorMixin):
         self.reader = reader or shared_reader(str(lexicon) if lexicon else None)
         self.emergency_intent: str = self._config["emergency_intent"]
         self.extract_numbers: bool = bool(self._config["extract_numbers"])
+        self.no_answer_intent: str = self._config["no_answer_intent"]
+        self.yes_no_intents = frozenset(self._config["yes_no_intents"])
 
     @classmethod
     def create(
@@ -123,8 +142,13 @@ class SymptomEntityExtractor(GraphComponent, EntityExtractorMixin):
         """Adds the symptom entities (and the emergency intent) to each message."""
         for message in messages:
             text = message.get(TEXT)
-            if not isinstance(text, str) or not text.strip() or text.lstrip().startswith("/"):
+            if not isinstance(text, str) or not text.strip():
+                self._force_intent(message, self.no_answer_intent)  # nothing was said
+                continue
+            if text.lstrip().startswith("/"):
                 continue  # "/intent{...}" messages belong to the RegexMessageHandler
+            if self._yes_no_in_another_script(message, text):
+                self._force_intent(message, self.no_answer_intent)
             findings = self.reader.read(text)
             if not self.extract_numbers:
                 findings = [f for f in findings if f.slot != "number"]
@@ -133,7 +157,7 @@ class SymptomEntityExtractor(GraphComponent, EntityExtractorMixin):
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             # Decide on the merged facts: "no chest pain" next to "chest pain" is still chest pain.
             if any(is_emergency(f) for f in resolve(findings).values()):
-                self._force_intent(message)
+                self._force_intent(message, self.emergency_intent)
         return messages
 
     @staticmethod
@@ -146,15 +170,20 @@ class SymptomEntityExtractor(GraphComponent, EntityExtractorMixin):
             ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
         }
 
-    def _force_intent(self, message: Message) -> None:
+    def _yes_no_in_another_script(self, message: Message, text: Text) -> bool:
+        """A yes or no from the classifier on letters none of which is Latin."""
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        letters = [ch for ch in text if ch.isalpha()]
+        return intent in self.yes_no_intents and bool(letters) and not any(map(is_latin, letters))
+
+    @staticmethod
+    def _force_intent(message: Message, name: Text) -> None:
         previous = message.get(INTENT) or {}
-        if previous.get(INTENT_NAME_KEY) != self.emergency_intent:
-            logger.debug("Emergency finding: intent %r -> %r", previous.get(INTENT_NAME_KEY), self.emergency_intent)
-        message.set(
-            INTENT, {INTENT_NAME_KEY: self.emergency_intent, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True
-        )
+        if previous.get(INTENT_NAME_KEY) != name:
+            logger.debug("Intent %r -> %r", previous.get(INTENT_NAME_KEY), name)
+        message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
         ranking = message.get(INTENT_RANKING_KEY)
         if ranking is not None:
-            rest = [r for r in ranking if r.get(INTENT_NAME_KEY) != self.emergency_intent]
-            top = {INTENT_NAME_KEY: self.emergency_intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+            rest = [r for r in ranking if r.get(INTENT_NAME_KEY) != name]
+            top = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
             message.set(INTENT_RANKING_KEY, [top] + rest[: max(0, len(ranking) - 1)], add_to_output=True)

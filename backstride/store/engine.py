@@ -47,3 +47,21 @@ def _ensure_sqlite_dir(url: URL) -> None:
     database = url.database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def describe_database(url: str) -> str:
+    """Which database ``url`` names, for a person reading an error: never its password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite file {parsed.database or ':memory:'!r}"
+    place = f"{parsed.host or 'localhost'}:{parsed.port or 'default port'}"
+    user = f" as user {parsed.username!r}" if parsed.username else ""
+    return f"{parsed.get_backend_name()} database {parsed.database!r} on {place}{user}"
+
+
+def driver_message(error: BaseException, url: str) -> str:
+    """The database driver's first line, the password blanked should a driver ever echo it."""
+    original = getattr(error, "orig", None) or error
+    line = (str(original).strip().splitlines() or [type(original).__name__])[0]
+    password = make_url(url).password
+    return line.replace(str(password), "***") if password else line

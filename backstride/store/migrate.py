@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 
-from backstride.store.engine import database_url, make_engine
+from backstride.store.engine import database_url, describe_database, driver_message, make_engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 #: Our own name: the database is shared with Rasa (and maybe others using Alembic).
@@ -108,7 +108,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     if args.sql:
         command.upgrade(alembic_config(url), "head", sql=True)
         return 0
-    revision = upgrade(url)
+    try:
+        revision = upgrade(url)
+    except OperationalError as error:  # unreachable: one clear line, not a traceback
+        print(f"Cannot reach the database, {describe_database(url)}: {driver_message(error, url)}",
+              file=sys.stderr)
+        return 1
     print(f"Backstride schema at {safe_url}: revision {revision}", file=sys.stderr)
     return 0
 
