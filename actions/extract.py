@@ -18,6 +18,13 @@ from backstride.answers import interpret, settle
 from actions.tracker_facts import requested_slot
 
 
+def _confidence(message: dict[str, Any]) -> float:
+    try:
+        return float((message.get("intent") or {}).get("confidence", 1.0))
+    except (TypeError, ValueError):
+        return 0.0
+
+
 class ActionExtractFacts(Action):
     def name(self) -> str:
         return "action_extract_facts"
@@ -32,6 +39,7 @@ class ActionExtractFacts(Action):
             (message.get("intent") or {}).get("name"),
             message.get("text") or "",
             asked,
+            _confidence(message),
         )
         values = settle(update.values, tracker.slots, asked)
         events: list[EventType] = [SlotSet(slot, value) for slot, value in values.items()]

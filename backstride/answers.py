@@ -206,8 +206,14 @@ class Update:
     unsure: set[str] = field(default_factory=set)
 
 
-def yes_no_unsure(intent: Optional[str], text: str) -> Optional[str]:
-    """Read a short reply as affirm / deny / not_sure, the words first, then the intent."""
+#: Below this, the classifier's affirm / deny / not_sure alone is no answer: gibberish
+#: ("blorp", "xqzv") comes out as some intent at 0.4-0.65, real replies at 0.99+.
+YES_NO_MIN_CONFIDENCE = 0.8
+
+
+def yes_no_unsure(intent: Optional[str], text: str, confidence: float = 1.0) -> Optional[str]:
+    """Read a short reply as affirm / deny / not_sure, the words first, then the intent
+    (only when the classifier is sure of it: a "no" it guessed could skip a red flag)."""
     text = text or ""
     if _UNSURE.search(text):
         return NOT_SURE
@@ -217,7 +223,7 @@ def yes_no_unsure(intent: Optional[str], text: str) -> Optional[str]:
         return AFFIRM
     if _UNSURE_AFTER_NO.search(text):
         return NOT_SURE
-    if intent in (AFFIRM, DENY, NOT_SURE):
+    if intent in (AFFIRM, DENY, NOT_SURE) and confidence >= YES_NO_MIN_CONFIDENCE:
         return intent
     return None
 
@@ -261,6 +267,7 @@ def interpret(
     intent: Optional[str],
     text: str,
     requested_slot: Optional[str],
+    intent_confidence: float = 1.0,
 ) -> Update:
     """Turn one parsed message into fact updates (see the module docstring)."""
     heard: dict[str, list[Any]] = {}
@@ -307,7 +314,7 @@ def interpret(
         update.values[requested_slot] = context
         return update
 
-    reply = yes_no_unsure(intent, text)
+    reply = yes_no_unsure(intent, text, intent_confidence)
     if reply == NOT_SURE:
         update.unsure.add(requested_slot)
     elif requested_slot in c.BOOL_FACTS:

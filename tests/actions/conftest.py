@@ -8,6 +8,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from backstride.answers import TRUSTED_EXTRACTOR
+from backstride.store import migrate, recorder
+from backstride.store.keys import ENVIRONMENT_ENV, SECRET_ENV
+
+#: The key secret of the tests that record assessments (more than 32 characters, not the dev one).
+RECORDING_SECRET = "a-test-secret-of-more-than-thirty-two-characters"
 
 
 def entity(slot: str, value: Any, extractor: str = TRUSTED_EXTRACTOR) -> dict:
@@ -63,3 +68,22 @@ def slot_events(events: list) -> dict:
 @pytest.fixture
 def tracker_factory():
     return make_tracker
+
+
+@pytest.fixture(autouse=True)
+def fresh_recorder():
+    """No store or secret cached from one test into the next (the cache is per process)."""
+    recorder.reset_recorder()
+    yield
+    recorder.reset_recorder()
+
+
+@pytest.fixture
+def recording_url(tmp_path, monkeypatch) -> str:
+    """A migrated SQLite file as DATABASE_URL and a private key secret."""
+    url = f"sqlite:///{tmp_path / 'backstride.db'}"
+    migrate.upgrade(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv(SECRET_ENV, RECORDING_SECRET)
+    monkeypatch.delenv(ENVIRONMENT_ENV, raising=False)
+    return url

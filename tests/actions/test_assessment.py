@@ -1,6 +1,5 @@
 import pytest
 
-from backstride.store import recorder
 from actions.assessment import ActionRecommend, ActionStartAssessment
 from tests.actions.conftest import make_tracker, run_action, slot_events
 
@@ -11,9 +10,6 @@ def no_recording(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
     monkeypatch.delenv("BACKSTRIDE_KEY_SECRET", raising=False)
     monkeypatch.delenv("BACKSTRIDE_ENV", raising=False)
-    recorder.reset_recorder()
-    yield
-    recorder.reset_recorder()
 
 
 def test_the_recommendation_sets_level_and_reasons_and_explains_them():

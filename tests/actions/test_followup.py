@@ -21,32 +21,20 @@ from actions.followup import (
 from backstride import contract as c
 from backstride.contract import Level
 from backstride.followup import PROGRESS_QUESTION
-from backstride.store import AssessmentStore, migrate, recorder, user_key
-from backstride.store.keys import ENVIRONMENT_ENV, SECRET_ENV
+from backstride.store import AssessmentStore, user_key
+from backstride.store.keys import SECRET_ENV
 from backstride.triage import Facts, decide
-from tests.actions.conftest import make_tracker, run_action, slot_events
+from tests.actions.conftest import RECORDING_SECRET, make_tracker, run_action, slot_events
 
 SENDER = "test"  # make_tracker's sender id
-SECRET = "another-test-secret-of-more-than-thirty-two-chars"
+SECRET = RECORDING_SECRET
 STOP = {"pain_location": "lower_back", "pain_duration_days": 1.0, "worse_during_run": True,
         "emergency_signs": False, "pain_radiation": "none"}
 
 
-@pytest.fixture(autouse=True)
-def fresh_recorder():
-    recorder.reset_recorder()
-    yield
-    recorder.reset_recorder()
-
-
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> AssessmentStore:
-    url = f"sqlite:///{tmp_path / 'backstride.db'}"
-    migrate.upgrade(url)
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv(SECRET_ENV, SECRET)
-    monkeypatch.delenv(ENVIRONMENT_ENV, raising=False)
-    store = AssessmentStore(url)
+def store(recording_url) -> AssessmentStore:
+    store = AssessmentStore(recording_url)
     yield store
     store.dispose()
 

@@ -10,31 +10,18 @@ from sqlalchemy import create_engine, text
 
 from backstride.store import recorder
 from actions.assessment import ActionRecommend
-from backstride.store import migrate
 from backstride.store.keys import DEV_KEY_SECRET, ENVIRONMENT_ENV, SECRET_ENV, user_key
-from tests.actions.conftest import make_tracker, run_action, slot_events
+from tests.actions.conftest import RECORDING_SECRET, make_tracker, run_action, slot_events
 
 SENDER = "test"  # make_tracker's sender id
-SECRET = "a-test-secret-of-more-than-thirty-two-characters"
+SECRET = RECORDING_SECRET
 SLOTS = {"pain_location": "lower_back", "pain_radiation": "below_knee",
          "pain_duration_days": 4.0, "emergency_signs": False}
 
 
-@pytest.fixture(autouse=True)
-def fresh_recorder():
-    recorder.reset_recorder()
-    yield
-    recorder.reset_recorder()
-
-
 @pytest.fixture
-def url(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'backstride.db'}"
-    migrate.upgrade(url)
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv(SECRET_ENV, SECRET)
-    monkeypatch.delenv(ENVIRONMENT_ENV, raising=False)
-    return url
+def url(recording_url) -> str:
+    return recording_url
 
 
 def tracker_on(channel=None, slots=SLOTS):

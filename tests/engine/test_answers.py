@@ -88,6 +88,19 @@ def test_values_outside_the_contract_are_dropped(entity):
     assert interpret([entity], None, "", None).values == {}
 
 
+@pytest.mark.parametrize("intent", ["affirm", "deny", "not_sure"])
+def test_a_guessed_yes_or_no_is_no_answer(intent):
+    """Gibberish came out as "yes" at 0.56; read as "no" to a red flag it would skip it."""
+    assert yes_no_unsure(intent, "xqzv", confidence=0.56) is None
+    assert interpret([], intent, "xqzv", "emergency_signs", intent_confidence=0.56).values == {}
+    assert yes_no_unsure(intent, "that has happened to me", confidence=0.99) == intent
+
+
+def test_yes_no_words_need_no_confidence():
+    assert yes_no_unsure("out_of_scope", "no", confidence=0.3) == "deny"
+    assert yes_no_unsure("greet", "yes", confidence=0.3) == "affirm"
+
+
 def test_yes_no_unsure_prefers_the_words_over_the_intent():
     assert yes_no_unsure("affirm", "not sure really") == "not_sure"
     assert yes_no_unsure("affirm", "no") == "deny"
