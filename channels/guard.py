@@ -5,20 +5,22 @@ action raised), logs it and carries on: the runner either sees nothing at all
 or a reply the rules made without the actions (seen: "Sorry, I didn't
 understand that" to "my back hurts"), never the emergency advice that
 ``action_recommend`` would have given. Every channel the project serves
-therefore hands Rasa a *guarded* ``on_new_message``. It holds back the turn's
-replies until the turn ends, then:
+therefore hands Rasa a *guarded* ``on_new_message``. Before the turn it asks
+the action server's ``/health`` (the URL is Rasa's own action endpoint with
+``/health`` for ``/webhook``):
 
-* if the action server does not answer its ``/health`` (the URL is Rasa's own
-  action endpoint with ``/health`` for ``/webhook``), it sends one safe message
-  instead: what to do now if an emergency sign is present, and to send the
-  message again shortly;
-* if the turn produced no reply at all, or failed outright, it sends the same;
-* otherwise it sends the replies as they came.
+* if it does not answer, the turn still runs (so the message is stored) but
+  its replies are held back, and one safe message goes out instead: what to
+  do now if an emergency sign is present, and to send the message again
+  shortly;
+* if it answers, the replies go out as Rasa sends them; should the turn still
+  end with no reply at all, or fail, the safe message follows.
 
 The message stays in the tracker and the form's question stays open, so the
 conversation resumes where it was. The text is kept with the other texts
 (``backstride/prompts.yml``, ``no_reply``). One loopback request per message
-is the cost of knowing.
+is the cost of knowing; asking before the turn keeps the replies streaming
+as Rasa sends them.
 
 Used by ``channels.rest``, ``channels.websocket``, ``channels.slack`` and
 ``channels.telegram``.
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -77,8 +79,8 @@ async def action_server_up() -> bool:
         return False
 
 
-class HeldReplies:
-    """Holds the replies sent through one message's output channel until the turn ends.
+class WatchedReplies:
+    """Counts (or holds back) the replies sent through one message's output channel.
 
     The output channel is made per message by every channel, so replacing its
     ``send_response`` (the one method Rasa's processor sends through) on the
@@ -86,48 +88,44 @@ class HeldReplies:
     type: Rasa and the REST channel still see the same collector.
     """
 
-    def __init__(self, output: OutputChannel) -> None:
-        self.held: List[Tuple[Text, Dict[Text, Any]]] = []
+    def __init__(self, output: OutputChannel, hold: bool) -> None:
+        self.count = 0
         self._send = output.send_response
 
-        async def hold(recipient_id: Text, message: Dict[Text, Any]) -> None:
-            self.held.append((recipient_id, message))
+        async def send_response(recipient_id: Text, message: Dict[Text, Any]) -> None:
+            self.count += 1
+            if not hold:
+                await self._send(recipient_id, message)
 
-        output.send_response = hold  # type: ignore[method-assign]
-
-    async def release(self) -> None:
-        for recipient_id, message in self.held:
-            await self._send(recipient_id, message)
+        output.send_response = send_response  # type: ignore[method-assign]
 
     async def send_safe_message(self, recipient_id: Text) -> None:
         await self._send(recipient_id, {"text": no_reply()})
 
 
 def guarded(on_new_message: OnNewMessage, is_up: IsUp = action_server_up) -> OnNewMessage:
-    """``on_new_message`` that sends the safe message when a turn went wrong (see above)."""
+    """``on_new_message`` that sends the safe message when a turn cannot go right (see above)."""
 
     async def handle(message: UserMessage) -> Any:
-        replies = HeldReplies(message.output_channel)
+        up = await is_up()
+        replies = WatchedReplies(message.output_channel, hold=not up)
         result, failed = None, False
         try:
             result = await on_new_message(message)
         except Exception:  # the channel's own handler would only log it too
             logger.exception("The assistant failed on a message from %s.", message.input_channel)
             failed = True
-        problem = None
-        if not await is_up():
-            problem = "the action server does not answer its health check"
-        elif failed or not replies.held:
-            problem = "the turn produced no reply"
+        if not up:
+            problem = f"the action server does not answer its health check ({replies.count} reply(ies) held back)"
+        elif failed or replies.count == 0:
+            problem = "the turn failed" if failed else "the turn produced no reply"
+        else:
+            return result
+        logger.error("Sent the safe message on %s: %s.", message.input_channel, problem)
         try:
-            if problem is None:
-                await replies.release()
-            else:
-                logger.error("Sent the safe message on %s instead of %d reply(ies): %s.",
-                             message.input_channel, len(replies.held), problem)
-                await replies.send_safe_message(message.sender_id)
+            await replies.send_safe_message(message.sender_id)
         except Exception:
-            logger.exception("Could not send the replies on %s.", message.input_channel)
+            logger.exception("Could not send the safe message on %s.", message.input_channel)
         return result
 
     return handle

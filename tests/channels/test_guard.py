@@ -48,12 +48,12 @@ def test_a_failing_turn_gets_the_safe_message_and_does_not_raise():
     assert [m["text"] for m in run(fails).messages] == [no_reply()]
 
 
-def test_a_turn_that_failed_midway_gets_the_safe_message_instead_of_half_its_replies():
+def test_a_turn_that_failed_midway_gets_the_safe_message_after_its_replies():
     async def half(message: UserMessage) -> None:
         await message.output_channel.send_response(message.sender_id, {"text": "Noted."})
         raise RuntimeError("late failure")
 
-    assert [m["text"] for m in run(half).messages] == [no_reply()]
+    assert [m["text"] for m in run(half).messages] == ["Noted.", no_reply()]
 
 
 def test_with_the_action_server_down_only_the_safe_message_goes_out():
@@ -63,12 +63,16 @@ def test_with_the_action_server_down_only_the_safe_message_goes_out():
     assert [m["text"] for m in run(rules_only, is_up=down).messages] == [no_reply()]
 
 
-def test_replies_go_out_in_order_once_the_turn_is_over():
-    async def two(message: UserMessage) -> None:
-        for text in ("Noted.", "Where does it hurt?"):
-            await message.output_channel.send_response(message.sender_id, {"text": text})
+def test_replies_go_out_as_they_are_sent():
+    collector = CollectingOutputChannel()
 
-    assert [m["text"] for m in run(two).messages] == ["Noted.", "Where does it hurt?"]
+    async def two_and_look(message: UserMessage) -> None:
+        await message.output_channel.send_response(message.sender_id, {"text": "Noted."})
+        assert [m["text"] for m in collector.messages] == ["Noted."]  # out before the turn ends
+        await message.output_channel.send_response(message.sender_id, {"text": "Where does it hurt?"})
+
+    asyncio.run(guarded(two_and_look, up)(UserMessage("hi", collector, "runner-1")))
+    assert [m["text"] for m in collector.messages] == ["Noted.", "Where does it hurt?"]
 
 
 def test_without_rasa_running_there_is_no_health_url():

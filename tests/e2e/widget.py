@@ -2,8 +2,8 @@
 ``user_uttered`` / ``bot_uttered``, ``session_persistence: true``).
 
 A turn is over when the tracker (read through the HTTP API) holds the message
-and ends listening, and its replies have arrived: the channels hold a turn's
-replies until it ends (channels/guard.py) and then send them together.
+and ends listening, and its replies have arrived (each turn gets at least one,
+channels/guard.py).
 """
 
 from __future__ import annotations
