@@ -223,3 +223,31 @@ def test_the_url_verification_challenge_is_echoed_only_when_signed(rasa):
     assert answer.status_code == 200
     assert answer.text == "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
     assert post(body, "application/json", secret="not-the-secret").status_code == 400
+
+
+def test_a_check_in_offered_after_stop_and_reassess_is_pushed_to_the_conversation(rasa, fake_slack):
+    """Slack can write first: the check-in reminder's question arrives without a message from the runner
+    (after BACKSTRIDE_CHECKIN_DELAY_SECONDS, a few seconds under scripts/with_servers.sh)."""
+    user_id, channel = user()
+    answers = {"pain_radiation": "it stays in my back", "pain_severity": "3"}
+    opener = message_event(user_id, channel, "my lower back has hurt for 2 days and it gets worse as I run")
+    assert post(opener, "application/json").status_code == 200
+    asked = None
+    for _ in range(16):  # Slack answers at once and handles the message after: wait for each turn
+        slots = rasa.wait_for_slots(
+            user_id, lambda s: s["triage_level"] or s["requested_slot"] not in (None, asked), timeout=60)
+        if slots["triage_level"]:
+            break
+        asked = slots["requested_slot"]
+        assert post(message_event(user_id, channel, answers.get(asked, "no")), "application/json").status_code == 200
+    assert slots["triage_level"] == "stop_and_reassess"
+    offered = lambda c: fake_slack.posted_to(channel)(c) and "check in with you" in c.params.get("text", "")  # noqa: E731
+    offer = fake_slack.wait_for(offered, timeout=30)[0].params
+
+    click = button_click(fake_slack, user_id, channel, offer, "/affirm")
+    assert post(click, "application/x-www-form-urlencoded").status_code == 200
+    pushed = fake_slack.wait_for(
+        lambda c: fake_slack.posted_to(channel)(c) and c.params.get("text", "").startswith("Checking in, as promised"),
+        timeout=60)
+    assert "lower back, stop and reassess" in pushed[0].params["text"]
+    rasa.wait_for_slots(user_id, lambda s: s["requested_slot"] == "progress", timeout=60)

@@ -160,3 +160,28 @@ def test_start_greets_and_groups_are_not_served(rasa, fake_telegram):
     assert post(update).status_code == 200
     assert fake_telegram.matching(fake_telegram.sent_to(group)) == []
     assert rasa.conversation_events(str(group)) == []
+
+
+def test_a_check_in_offered_after_stop_and_reassess_is_pushed_to_the_chat(rasa, fake_telegram):
+    """Telegram can write first: the check-in reminder's question arrives without a message from the runner
+    (after BACKSTRIDE_CHECKIN_DELAY_SECONDS, a few seconds under scripts/with_servers.sh)."""
+    chat = chat_id()
+    answers = {"pain_radiation": "it stays in my back", "pain_severity": "3"}
+    assert post(text_update(chat, "my lower back has hurt for 2 days and it gets worse as I run")).status_code == 200
+    for _ in range(16):
+        slots = rasa.tracker(str(chat))["slots"]
+        if slots["triage_level"]:
+            break
+        assert post(text_update(chat, answers.get(slots["requested_slot"], "no"))).status_code == 200
+    assert slots["triage_level"] == "stop_and_reassess"
+    offer = fake_telegram.wait_for(lambda c: fake_telegram.sent_to(chat)(c) and "check in with you" in c.params["text"],
+                                   timeout=10)[0].params
+    assert [b["callback_data"] for b in keyboard_of(offer)[0]] == ["/affirm", "/deny"]
+
+    assert post(button_tap(chat, offer, "/affirm")).status_code == 200
+    pushed = fake_telegram.wait_for(
+        lambda c: fake_telegram.sent_to(chat)(c) and c.params["text"].startswith("Checking in, as promised"), timeout=60)
+    assert "lower back, stop and reassess" in pushed[0].params["text"]
+    fake_telegram.wait_for(lambda c: fake_telegram.sent_to(chat)(c) and "better, about the same, or worse" in c.params["text"],
+                           timeout=10)
+    rasa.wait_for_slots(str(chat), lambda slots: slots["requested_slot"] == "progress")  # saved after the replies
