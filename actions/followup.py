@@ -135,7 +135,8 @@ def pending_check_in(events: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
         if kind == "reminder" and str(event.get("name") or "").startswith(CHECK_IN_NAME):
             pending = event
         elif kind == "cancel_reminder" and pending is not None:
-            if event.get("name") in (None, pending.get("name")) or event.get("intent") == CHECK_IN_INTENT:
+            # Rasa cancels what matches every field given: a name, an intent, or neither (all).
+            if event.get("name") in (None, pending.get("name")) and event.get("intent") in (None, CHECK_IN_INTENT):
                 pending = None
         elif kind == "user" and ((event.get("parse_data") or {}).get("intent") or {}).get("name") == CHECK_IN_INTENT:
             pending = None

@@ -45,11 +45,6 @@ def reset_recorder() -> None:
         _recorder = None
 
 
-def runner_key(channel: str, sender_id: str) -> str:
-    """The runner's pseudonymous key under this process's secret."""
-    return user_key(channel, sender_id, store_and_secret()[1])
-
-
 def record_assessment(channel: str, sender_id: str, facts: Facts, decision: Decision) -> StoredAssessment:
     """Store a finished assessment under the sender's pseudonymous key (blocking)."""
     store, secret = store_and_secret()

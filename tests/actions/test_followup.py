@@ -125,6 +125,8 @@ def test_a_cancelled_or_answered_check_in_is_not_pending():
     assert pending_check_in([scheduled]) == scheduled
     assert pending_check_in([scheduled, cancelled]) is None
     assert pending_check_in([scheduled, fired]) is None
+    other = {"event": "cancel_reminder", "intent": "EXTERNAL_something_else", "name": None}
+    assert pending_check_in([scheduled, other]) == scheduled
 
 
 # --- the progress question --------------------------------------------------------------
