@@ -31,18 +31,11 @@ bindir() {  # the newest installed server's bin directory, or nothing
 online_clusters() { command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | awk '$4 == "online" {print $1 "/" $2}' || true; }
 
 install_postgres() {
-  local sudo=()
-  if ! is_root; then
-    sudo -n true 2>/dev/null || die "PostgreSQL is not installed and installing it needs root: sudo apt-get install -y postgresql"
-    sudo=(sudo -n)
-  fi
-  echo "postgres.sh: installing Debian's postgresql (apt-get)..." >&2
-  local before
+  local before cluster sudo=()
+  is_root || sudo=(sudo -n)
   before=$(online_clusters)
-  "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  "$ROOT/scripts/apt_install.sh" PostgreSQL postgresql
   # The package may create and start a 'main' cluster on 5432; we don't use it, so stop what it started.
-  local cluster
   for cluster in $(online_clusters); do
     grep -qx "$cluster" <<<"$before" || "${sudo[@]}" pg_ctlcluster "${cluster%/*}" "${cluster#*/}" stop || true
   done

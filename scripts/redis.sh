@@ -23,18 +23,11 @@ die() { echo "redis.sh: $*" >&2; exit 1; }
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
 install_redis() {
-  local sudo=()
-  if ! is_root; then
-    sudo -n true 2>/dev/null || die "Redis is not installed and installing it needs root: sudo apt-get install -y redis-server"
-    sudo=(sudo -n)
-  fi
-  echo "redis.sh: installing Debian's redis-server (apt-get)..." >&2
-  local before
+  local before pid sudo=()
+  is_root || sudo=(sudo -n)
   before=$(pgrep -x redis-server || true)
-  "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  "$ROOT/scripts/apt_install.sh" Redis redis-server
   # The package may start its own server on 6379; we don't use it, so stop what it started.
-  local pid
   for pid in $(pgrep -x redis-server || true); do
     grep -qx "$pid" <<<"$before" || "${sudo[@]}" kill -TERM "$pid" 2>/dev/null || true
   done
