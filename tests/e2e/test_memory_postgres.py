@@ -18,18 +18,6 @@ from backstride.store.keys import DEV_KEY_SECRET, user_key
 from backstride.store.migrate import upgrade
 from tests.e2e.test_restart import Pair
 
-ANSWERS = {"pain_radiation": "it stays in my back", "pain_severity": "3"}
-
-
-def finish(pair: Pair, sender: str, turns: int = 16) -> dict:
-    for _ in range(turns):
-        slots = pair.tracker(sender)["slots"]
-        if slots["triage_level"]:
-            return slots
-        pair.say(sender, ANSWERS.get(slots["requested_slot"], "no"))
-    raise AssertionError("no result")
-
-
 @pytest.mark.postgres
 def test_two_visits_then_forget_me_leaves_nothing_in_postgresql(tmp_path):
     url = os.environ.get("TEST_POSTGRES_URL")
@@ -52,7 +40,7 @@ def test_two_visits_then_forget_me_leaves_nothing_in_postgresql(tmp_path):
 
     try:
         pair.say(sender, "my lower back has hurt for 2 days and it gets worse as I run")
-        assert finish(pair, sender)["triage_level"] == "stop_and_reassess"
+        assert pair.finish(sender)["triage_level"] == "stop_and_reassess"
         assert stored()[1:] == (1, 0)
 
         response = pair.http.post(f"{pair.url}/conversations/{sender}/execute", params={"token": pair.token},
@@ -64,7 +52,7 @@ def test_two_visits_then_forget_me_leaves_nothing_in_postgresql(tmp_path):
         pair.say(sender, "hi")
         assert pair.tracker(sender)["slots"]["requested_slot"] == "progress"
         pair.say(sender, "worse")
-        slots = finish(pair, sender)
+        slots = pair.finish(sender)
         assert slots["pain_duration_days"] == pytest.approx(2.0, abs=0.05)  # counted from the first report
         assert stored()[1:] == (2, 0)
 

@@ -19,6 +19,8 @@ from backstride.store.migrate import upgrade
 from tests.channels.conftest_chat import HOST, MODEL, RASA, Server, base_env, http
 
 RASA_PORT, ACTIONS_PORT = 5506, 5556
+#: What the runner answers when nothing is wrong beyond the opener; "no" to everything else.
+PLAIN_ANSWERS = {"pain_radiation": "it stays in my back", "pain_severity": "3"}
 
 
 class Pair:
@@ -57,6 +59,15 @@ class Pair:
         response.raise_for_status()
         return response.json()
 
+    def finish(self, sender: str, turns: int = 16) -> dict:
+        """Answer whatever the form asks until there is a result; the slots then."""
+        for _ in range(turns):
+            slots = self.tracker(sender)["slots"]
+            if slots["triage_level"]:
+                return slots
+            self.say(sender, PLAIN_ANSWERS.get(slots["requested_slot"], "no"))
+        raise AssertionError(f"no result after {turns} answers")
+
 
 def play_through_a_restart(workdir: Path, database_url: str) -> None:
     upgrade(database_url)
@@ -82,11 +93,7 @@ def play_through_a_restart(workdir: Path, database_url: str) -> None:
         slots = pair.tracker(sender)["slots"]
         assert slots["pain_radiation"] == "none"
         assert slots["requested_slot"] not in (None, asked)
-        for _ in range(15):
-            slots = pair.tracker(sender)["slots"]
-            if slots["triage_level"]:
-                break
-            pair.say(sender, "3" if slots["requested_slot"] == "pain_severity" else "no")
+        slots = pair.finish(sender)
         assert slots["triage_level"] == "stop_and_reassess"
         assert slots["triage_reasons"] == ["persists_beyond_72h"]
     finally:
