@@ -59,7 +59,7 @@ class ActionRecommend(Action):
     ) -> list[EventType]:
         facts = facts_from(tracker)
         decision = decide(facts)
-        dispatcher.utter_message(text=recommendation(decision))
+        dispatcher.utter_message(text=recommendation(decision, facts, tracker.get_slot(c.HEARD) or {}))
         # Recording must never cost the runner the recommendation: any failure is logged only.
         try:
             await asyncio.wait_for(

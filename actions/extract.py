@@ -48,4 +48,14 @@ class ActionExtractFacts(Action):
         unsure_now = (unsure_before - set(values)) | update.unsure
         if unsure_now != unsure_before:
             events.append(SlotSet(c.UNSURE_FACTS, sorted(unsure_now)))
+
+        # A sign heard uncertainly waits for the runner's yes or no (asked next by the form).
+        confirming = list(tracker.get_slot(c.CONFIRMING) or [])
+        fresh = [s for s in update.confirm if s not in confirming and s not in values and tracker.get_slot(s) is None]
+        if fresh:
+            events.append(SlotSet(c.CONFIRMING, confirming + fresh))
+        if update.heard:
+            events.append(SlotSet(c.HEARD, {**(tracker.get_slot(c.HEARD) or {}), **update.heard}))
+        if update.chest_mentioned and not tracker.get_slot(c.CHEST_MENTIONED):
+            events.append(SlotSet(c.CHEST_MENTIONED, True))
         return events

@@ -260,6 +260,9 @@ def _fresh_assessment(prefill: dict[str, object]) -> list[EventType]:
     events: list[EventType] = [SlotSet(slot, None) for slot in c.FACT_SLOTS if slot not in prefill]
     events += [
         SlotSet(c.UNSURE_FACTS, None),
+        SlotSet(c.CONFIRMING, None),
+        SlotSet(c.HEARD, None),
+        SlotSet(c.CHEST_MENTIONED, None),
         SlotSet("unclear_answers", 0),
         SlotSet(c.TRIAGE_LEVEL, None),
         SlotSet(c.TRIAGE_REASONS, None),

@@ -25,7 +25,7 @@ from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from backstride import contract as c
-from backstride.prompts import Prompt, clarification, noted_unsure, question
+from backstride.prompts import Prompt, clarification, confirmation, noted_unsure, question
 from backstride.questions import next_question
 from actions.tracker_facts import (
     FORM_NAME,
@@ -80,7 +80,11 @@ class ValidateBackPainForm(Action):
         elif on_user_turn:
             events.append(SlotSet("unclear_answers", 0))
 
-        following = next_question(facts_from(tracker, overrides))
-        if following is not None:
+        now = facts_from(tracker, overrides)
+        following = next_question(now)
+        if following is not None and following in now.confirming:
+            heard = (tracker.get_slot(c.HEARD) or {}).get(following) or {}
+            _say(dispatcher, confirmation(following, heard.get("text", "")))
+        elif following is not None:
             _say(dispatcher, question(following))
         return events + [SlotSet("requested_slot", following)]

@@ -49,6 +49,6 @@ def facts_heard_this_turn(tracker: Tracker) -> set[str]:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             break
-        if event.get("event") == "slot" and event.get("name") in (*c.FACT_SLOTS, c.UNSURE_FACTS):
+        if event.get("event") == "slot" and event.get("name") in (*c.FACT_SLOTS, c.UNSURE_FACTS, c.CONFIRMING):
             heard.add(event["name"])
     return heard

@@ -20,6 +20,14 @@ asked every score said counts and the highest wins ("3 at rest, 6 on runs").
 Entities from anywhere else (a typed ``/intent{"slot": value}`` message) are
 trusted only for the question that was asked: nobody can type themselves past
 a red-flag question they were not asked (PITFALLS.md, item 6).
+
+An emergency sign the reader heard uncertainly (its entity has a
+``certainty``: a hedge, a past event, a fall that may have been minor, "my
+legs" for both legs) sets nothing: it is to be confirmed (``Update.confirm``,
+the runner's words), and the form asks that first, with the emergency advice
+(CONTRACT section 4.1). Where a fact's words were not taken at face value
+(an old fall read as "no serious fall this time") ``Update.heard`` keeps them
+for the explanation.
 """
 
 from __future__ import annotations
@@ -204,6 +212,12 @@ class Update:
     values: dict[str, Any] = field(default_factory=dict)
     #: Slots answered "not sure" in this message.
     unsure: set[str] = field(default_factory=set)
+    #: Emergency signs heard uncertainly, to be confirmed: slot -> the runner's words.
+    confirm: dict[str, str] = field(default_factory=dict)
+    #: Where a fact came from when it was not taken at face value: slot -> {"text", "why"}.
+    heard: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: The runner mentioned the chest or breathing: the safety check asks about chest pain.
+    chest_mentioned: bool = False
 
 
 #: Below this, the classifier's affirm / deny / not_sure alone is no answer: gibberish
@@ -230,7 +244,7 @@ def yes_no_unsure(intent: Optional[str], text: str, confidence: float = 1.0) -> 
 
 def _coerce(slot: str, value: Any) -> Any:
     """A value in the contract's type for ``slot``, or None where it has none."""
-    if slot in c.BOOL_FACTS or slot == c.CHEST_PAIN:
+    if slot in c.BOOL_FACTS:
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):
@@ -253,7 +267,7 @@ def _coerce(slot: str, value: Any) -> Any:
 
 def merge_values(slot: str, values: list[Any]) -> Any:
     """One value from several findings of the same fact in one message, the safe way round."""
-    if slot in c.BOOL_FACTS or slot == c.CHEST_PAIN:
+    if slot in c.BOOL_FACTS:
         return any(values)  # one positive mention outweighs a negated one: safer
     if slot == c.PAIN_LOCATION:
         return min(values, key=LOCATION_PRIORITY.index)
@@ -272,6 +286,9 @@ def interpret(
     """Turn one parsed message into fact updates (see the module docstring)."""
     heard: dict[str, list[Any]] = {}
     numbers: list[float] = []
+    confirm: dict[str, str] = {}
+    sources: dict[str, dict[str, str]] = {}
+    chest_mentioned = False
     for entity in entities:
         slot = entity.get("entity")
         trusted = entity.get("extractor") == TRUSTED_EXTRACTOR
@@ -280,13 +297,31 @@ def interpret(
             if number is not None:
                 numbers.append(number)
             continue
+        if slot == c.CHEST_MENTIONED and trusted:
+            chest_mentioned = True
+            continue
         if slot not in c.FACT_SLOTS or not (trusted or slot == requested_slot):
             continue
         value = _coerce(slot, entity.get("value"))
-        if value is not None:
-            heard.setdefault(slot, []).append(value)
+        if value is None:
+            continue
+        certainty = entity.get("certainty") if trusted else None
+        if certainty == "hedge" or (certainty and slot != requested_slot):
+            # Said in answer to its own question ("I fell on the ice" when asked about a
+            # fall), only a hedge leaves it open; anywhere else it is to be confirmed.
+            words = _words_of(text, entity)
+            sources[slot] = {"text": words, "why": str(certainty)}
+            if c.EMERGENCY_VALUES.get(slot) == value and type(value) is type(c.EMERGENCY_VALUES[slot]):
+                confirm.setdefault(slot, words)
+                continue  # not a fact until the runner confirms it
+        heard.setdefault(slot, []).append(value)
 
-    update = Update({slot: merge_values(slot, values) for slot, values in heard.items()})
+    update = Update(
+        {slot: merge_values(slot, values) for slot, values in heard.items()},
+        confirm={slot: words for slot, words in confirm.items() if slot not in heard or not any(heard[slot])},
+        heard=sources,
+        chest_mentioned=chest_mentioned,
+    )
     if requested_slot is None:
         return update
     if requested_slot in c.FLOAT_FACTS:
@@ -335,6 +370,15 @@ def interpret(
         if reply == DENY:
             update.values[requested_slot] = "none"
     return update
+
+
+def _words_of(text: str, entity: Mapping[str, Any]) -> str:
+    """The runner's own words for an entity, as one short line."""
+    try:
+        words = (text or "")[int(entity["start"]) : int(entity["end"])]
+    except (KeyError, TypeError, ValueError):
+        words = ""
+    return " ".join(words.split())[:120]
 
 
 def _starts_with_yes_no(text: str) -> bool:

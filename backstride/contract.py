@@ -45,8 +45,8 @@ RECURRING_DESPITE_REST: Final = "recurring_despite_rest"
 PAIN_SEVERITY: Final = "pain_severity"
 TRIAGE_LEVEL: Final = "triage_level"
 TRIAGE_REASONS: Final = "triage_reasons"
-
-# Not a contract slot: chest pain is never asked for, only heard (rule chest_pain).
+# Asked in the safety check when the pain is in the upper or mid back, or the runner
+# mentions the chest or breathing (CONTRACT section 3); heard at any point.
 CHEST_PAIN: Final = "chest_pain"
 
 LOCATIONS: Final = ("lower_back", "mid_back", "upper_back", "buttock_hip", "neck", "other")
@@ -62,6 +62,7 @@ BOOL_FACTS: Final = (
     GAIT_CHANGE,
     WORSE_WITH_REST,
     RECURRING_DESPITE_REST,
+    CHEST_PAIN,
 )
 FLOAT_FACTS: Final = (PAIN_DURATION_DAYS, PAIN_SEVERITY)
 CATEGORICAL_FACTS: Final = {PAIN_LOCATION: LOCATIONS, PAIN_RADIATION: RADIATIONS}
@@ -70,7 +71,10 @@ CATEGORICAL_FACTS: Final = {PAIN_LOCATION: LOCATIONS, PAIN_RADIATION: RADIATIONS
 FORM_SLOTS: Final = (PAIN_LOCATION, PAIN_DURATION_DAYS, PAIN_RADIATION, *BOOL_FACTS, PAIN_SEVERITY)
 
 #: Every fact the assistant can learn from what a runner writes.
-FACT_SLOTS: Final = (*FORM_SLOTS, CHEST_PAIN)
+FACT_SLOTS: Final = FORM_SLOTS
+
+#: Emergency-level facts and the value that fires their rule (CONTRACT sections 2 and 4.1).
+EMERGENCY_VALUES: Final = {EMERGENCY_SIGNS: True, TRAUMA: True, CHEST_PAIN: True, PAIN_RADIATION: "both_legs"}
 
 # --- rule ids (CONTRACT section 2) ----------------------------------------
 
@@ -100,3 +104,14 @@ UNSURE_ANSWER: Final = "unsure_answer"
 
 #: Not a contract slot: the facts a runner answered "not sure" to.
 UNSURE_FACTS: Final = "unsure_facts"
+
+#: Not a contract slot: the runner mentioned the chest or breathing, so chest pain is asked.
+CHEST_MENTIONED: Final = "chest_mentioned"
+
+#: Not a contract slot: emergency signs heard uncertainly (a hedge, a past event, a fall that
+#: may have been minor), to be confirmed before anything else (CONTRACT section 4.1).
+CONFIRMING: Final = "confirming"
+
+#: Not a contract slot: where a fact came from, for the explanation: slot -> the runner's
+#: words and why they were not taken at face value ({"text": ..., "why": "minor"}).
+HEARD: Final = "heard"

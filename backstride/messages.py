@@ -7,9 +7,11 @@ seed article's facts and the NHS / NICE red flags.
 
 from __future__ import annotations
 
+from typing import Mapping, Optional
+
 from backstride import contract as c
 from backstride.contract import Level
-from backstride.triage import Decision
+from backstride.triage import Decision, Facts
 
 HEADLINE: dict[Level, str] = {
     Level.EMERGENCY: "🚨 Emergency: stop now and call your local emergency number "
@@ -65,6 +67,7 @@ QUESTION_TOPIC: dict[str, str] = {
     c.PAIN_SEVERITY: "how strong the pain is",
     c.WORSE_DURING_RUN: "whether it grows during a run",
     c.GAIT_CHANGE: "whether it changes how you move",
+    c.CHEST_PAIN: "chest pain or new breathlessness",
 }
 
 DO_NOW: dict[Level, str] = {
@@ -131,9 +134,53 @@ def reasons_text(decision: Decision) -> str:
     return "\n".join(lines)
 
 
-def recommendation(decision: Decision) -> str:
+#: What a sign heard uncertainly was, in a few words: "a serious fall or accident".
+SIGN_NAME: dict[str, str] = {
+    c.EMERGENCY_SIGNS: "one of the emergency signs",
+    c.TRAUMA: "a serious fall or accident that started this pain",
+    c.CHEST_PAIN: "chest pain or new breathlessness",
+    c.PAIN_RADIATION: "pain going down both legs",
+}
+
+
+def sources_text(facts: Facts, heard: Mapping[str, Mapping[str, str]]) -> str:
+    """Where the facts that were not taken at face value came from, in the runner's words.
+
+    "You mentioned "went over on the kerb"; you told me it wasn't a serious fall, so I
+    didn't count it." An old injury the reader itself set aside is said so too.
+    """
+    lines = []
+    for slot, source in heard.items():
+        words = " ".join(str((source or {}).get("text", "")).split())[:120]
+        if slot not in SIGN_NAME or not words:
+            continue
+        value = getattr(facts, slot, None)
+        name = SIGN_NAME[slot]
+        confirmed = slot in facts.confirming
+        if value == c.EMERGENCY_VALUES[slot]:
+            if confirmed:
+                lines.append(f'You mentioned "{words}" and told me it was {name}.')
+        elif slot in facts.unsure:
+            lines.append(f'You mentioned "{words}" and weren\'t sure whether it was {name}.')
+        elif confirmed and value is not None:
+            lines.append(f'You mentioned "{words}"; you told me it wasn\'t {name}, so I didn\'t count it as one.')
+        elif slot == c.TRAUMA and value is False and (source or {}).get("why") == "past":
+            lines.append(
+                f'You mentioned "{words}": an injury from a while back that the pain has grumbled on from '
+                "is not the kind of fall that needs emergency care, so I didn't count it as one."
+            )
+    return "\n".join(lines)
+
+
+def recommendation(
+    decision: Decision, facts: Optional[Facts] = None, heard: Optional[Mapping[str, Mapping[str, str]]] = None
+) -> str:
     """The single final message of an assessment."""
-    sections = [HEADLINE[decision.level], reasons_text(decision), "What to do now: " + DO_NOW[decision.level]]
+    why = reasons_text(decision)
+    sources = sources_text(facts, heard) if facts is not None and heard else ""
+    if sources:
+        why += "\n" + sources
+    sections = [HEADLINE[decision.level], why, "What to do now: " + DO_NOW[decision.level]]
     if SEEK_HELP[decision.level]:
         sections.append("When to get help: " + SEEK_HELP[decision.level])
     sections.append(NOT_A_DIAGNOSIS)

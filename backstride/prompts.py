@@ -51,6 +51,13 @@ def question(slot: str) -> Prompt:
     return Prompt(entry["ask"], _buttons(slot, entry.get("buttons")))
 
 
+def confirmation(slot: str, heard: str) -> Prompt:
+    """The emergency advice for a sign heard uncertainly, then its question (CONTRACT 4.1)."""
+    entry = _load()["questions"][slot]
+    words = " ".join((heard or "").split())[:120].replace('"', "'") or "something that may be a warning sign"
+    return Prompt(_load()["confirm"][slot].format(heard=words), _buttons(slot, entry.get("buttons")))
+
+
 def clarification(slot: str) -> Prompt:
     """What to say before asking ``slot`` again after an unclear answer."""
     data = _load()

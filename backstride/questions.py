@@ -1,10 +1,13 @@
 """Which question the form asks next, and which it may leave out.
 
-Emergency questions come first (the safe order), then urgent, then the rest.
-A question is left out when it is answered already (in any message, in any
-words), when the runner said "not sure", or when no answer to it could raise
-the level any more: once the facts say "see a clinician", asking whether the
-pain gets worse during a run changes nothing the runner must do.
+Emergency questions come first (the safe order), then urgent, then the rest;
+before all of them, an emergency sign heard uncertainly is confirmed (CONTRACT
+section 4.1). A question is left out when it is answered already (in any
+message, in any words), when the runner said "not sure", or when no answer to
+it could raise the level any more: once the facts say "see a clinician",
+asking whether the pain gets worse during a run changes nothing the runner
+must do. Chest pain is asked only when the pain is in the upper or mid back or
+the runner mentioned the chest or breathing (CONTRACT section 3).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ QUESTION_ORDER: tuple[str, ...] = (
     c.EMERGENCY_SIGNS,
     c.PAIN_RADIATION,
     c.TRAUMA,
+    c.CHEST_PAIN,
     c.SYSTEMIC_SIGNS,
     c.PAIN_LOCATION,
     c.PAIN_DURATION_DAYS,
@@ -34,16 +38,29 @@ QUESTION_ORDER: tuple[str, ...] = (
 assert sorted(QUESTION_ORDER) == sorted(c.FORM_SLOTS), "every form slot is asked in some order"
 
 
+#: Where back pain comes with a chest pain question.
+CHEST_LOCATIONS = frozenset({"upper_back", "mid_back"})
+
+
+def asks_chest_pain(facts: Facts) -> bool:
+    """Chest pain belongs in the safety check for this runner."""
+    return facts.chest_mentioned or facts.pain_location in CHEST_LOCATIONS
+
+
 def still_needed(facts: Facts) -> list[str]:
     """The questions whose answers could still change the recommendation, in order."""
     level = decide(facts).level
-    return [
+    open_ = [slot for slot in facts.confirming if not facts.known(slot) and slot not in facts.unsure]
+    return open_ + [
         slot
         for slot in QUESTION_ORDER
-        if not facts.known(slot)
+        if slot not in open_
+        and not facts.known(slot)
         and slot not in facts.unsure
         and highest_level_from(slot) > level
+        and (slot != c.CHEST_PAIN or asks_chest_pain(facts))
     ]
+
 
 
 def next_question(facts: Facts) -> Optional[str]:

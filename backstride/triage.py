@@ -33,6 +33,10 @@ class Facts:
     chest_pain: Optional[bool] = None
     #: Slots the runner answered "not sure" to.
     unsure: frozenset[str] = field(default_factory=frozenset)
+    #: The runner mentioned the chest or breathing (chest pain is then asked).
+    chest_mentioned: bool = False
+    #: Emergency signs heard uncertainly, waiting for a yes or no, in the order heard.
+    confirming: tuple[str, ...] = ()
 
     @classmethod
     def from_slots(cls, slots: Mapping[str, object]) -> "Facts":
@@ -45,13 +49,16 @@ class Facts:
                 except (TypeError, ValueError):
                     values[name] = None
         unsure = frozenset(slots.get(c.UNSURE_FACTS) or ())
-        return cls(**values, unsure=unsure)  # type: ignore[arg-type]
+        confirming = tuple(s for s in (slots.get(c.CONFIRMING) or ()) if s in c.FACT_SLOTS)
+        return cls(  # type: ignore[arg-type]
+            **values, unsure=unsure, chest_mentioned=bool(slots.get(c.CHEST_MENTIONED)), confirming=confirming
+        )
 
     def known(self, slot: str) -> bool:
         return getattr(self, slot) is not None
 
     def as_dict(self) -> dict[str, object]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "unsure"}
+        return {name: getattr(self, name) for name in c.FACT_SLOTS}
 
 
 def _is(slot: str, value: object) -> Callable[[Facts], bool]:

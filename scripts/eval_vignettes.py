@@ -112,7 +112,7 @@ def _is_number(value: Any) -> bool:
 
 
 def _check_fact(slot: str, value: Any) -> str | None:
-    if slot in BOOL_FACTS or slot == CHEST_PAIN:
+    if slot in BOOL_FACTS:
         return None if isinstance(value, bool) else "must be true or false"
     if slot == PAIN_LOCATION:
         return None if value in LOCATIONS else f"must be one of {', '.join(LOCATIONS)}"

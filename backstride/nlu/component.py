@@ -12,7 +12,15 @@ taking the last one as Rasa's own ``from_entity`` mapping would.
 When a message states an emergency-level fact (emergency_signs, trauma or
 chest_pain true, or radiation into both legs) the intent is set to
 ``describe_pain`` (configurable) with confidence 1.0 whatever the classifier
-thought, so that the dialogue escalates at once.
+thought, so that the dialogue escalates at once. The same holds for such a
+fact heard uncertainly (a hedge, a past event, a fall that may have been
+minor): its entity carries ``certainty`` (``hedge``, ``minor``, ``past``,
+``plural``) and the dialogue gives the emergency advice with one confirming
+question (CONTRACT section 4.1).
+
+The time a message counts dates from ("since 22 May") is its own: the
+``sent_at`` field of the message metadata (ISO 8601) or a unix ``timestamp``
+where the channel gives one, else the moment it is read.
 
 Two kinds of message carry no answer, whatever the classifier thought, and
 get the fallback intent (``nlu_fallback``, so the form explains what it needs
@@ -26,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -51,18 +60,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from backstride.contract import CHEST_PAIN, EMERGENCY_SIGNS, PAIN_RADIATION, TRAUMA
-from backstride.nlu.reader import Finding, SymptomReader, resolve
+from backstride.nlu.reader import PLAIN, Finding, SymptomReader, is_emergency_level
 
 logger = logging.getLogger(__name__)
 
-#: Findings that end the assessment at once (CONTRACT section 4.1).
-EMERGENCY_FINDINGS = {
-    EMERGENCY_SIGNS: True,
-    TRAUMA: True,
-    CHEST_PAIN: True,
-    PAIN_RADIATION: "both_legs",
-}
+#: The entity key that says how sure the reader is (absent: plain).
+CERTAINTY_KEY = "certainty"
 
 
 @lru_cache(maxsize=4)
@@ -91,9 +94,26 @@ def is_latin(letter: Text) -> bool:
 
 
 def is_emergency(finding: Finding) -> bool:
-    """True for a positive emergency-level finding."""
-    want = EMERGENCY_FINDINGS.get(finding.slot)
-    return want is not None and finding.value == want and type(finding.value) is type(want)
+    """True for a plain positive emergency-level finding: the assessment ends at once."""
+    return finding.certainty == PLAIN and is_emergency_level(finding)
+
+
+def message_time(metadata: Any) -> Optional[datetime]:
+    """The message's own time from its metadata (``sent_at`` ISO 8601, or unix ``timestamp``)."""
+    if not isinstance(metadata, dict):
+        return None
+    sent_at = metadata.get("sent_at")
+    if isinstance(sent_at, str):
+        try:
+            when = datetime.fromisoformat(sent_at.strip().replace("Z", "+00:00"))
+        except ValueError:
+            when = None
+        if when is not None:
+            return when.replace(tzinfo=None) if when.tzinfo is None else when.astimezone().replace(tzinfo=None)
+    stamp = metadata.get("timestamp")
+    if isinstance(stamp, (int, float)) and not isinstance(stamp, bool) and 0 < stamp < 1e11:
+        return datetime.fromtimestamp(stamp)
+    return None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -149,26 +169,30 @@ class SymptomEntityExtractor(GraphComponent, EntityExtractorMixin):
                 continue  # "/intent{...}" messages belong to the RegexMessageHandler
             if self._yes_no_in_another_script(message, text):
                 self._force_intent(message, self.no_answer_intent)
-            findings = self.reader.read(text)
+            findings = self.reader.read(text, message_time(message.get("metadata")))
             if not self.extract_numbers:
                 findings = [f for f in findings if f.slot != "number"]
             entities = self.add_extractor_name([self._entity(f) for f in without_nested(findings)])
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
-            # Decide on the merged facts: "no chest pain" next to "chest pain" is still chest pain.
-            if any(is_emergency(f) for f in resolve(findings).values()):
+            # "no chest pain" next to "chest pain" is still chest pain; a sign to be
+            # confirmed gets the same intent: the confirming question comes next.
+            if any(map(is_emergency_level, findings)):
                 self._force_intent(message, self.emergency_intent)
         return messages
 
     @staticmethod
     def _entity(finding: Finding) -> Dict[Text, Any]:
-        return {
+        entity = {
             ENTITY_ATTRIBUTE_TYPE: finding.slot,
             ENTITY_ATTRIBUTE_VALUE: finding.value,
             ENTITY_ATTRIBUTE_START: finding.start,
             ENTITY_ATTRIBUTE_END: finding.end,
             ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
         }
+        if finding.certainty != PLAIN:
+            entity[CERTAINTY_KEY] = finding.certainty
+        return entity
 
     def _yes_no_in_another_script(self, message: Message, text: Text) -> bool:
         """A yes or no from the classifier on letters none of which is Latin."""

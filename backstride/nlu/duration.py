@@ -16,6 +16,12 @@ thresholds of CONTRACT.md):
   overnight 0.5, this afternoon 0.15, this evening / tonight 0.1, today 0.2;
 - a weekday is the most recent such day before today (never 0 days: "since
   Sunday" said on a Sunday is 7); "the weekend" counts from its Saturday;
+- a calendar date counts to the message's own day ("since 22 May", "started
+  May 22nd", "back in early May", "since Christmas", "since 2019"): early /
+  mid / late in a month are its 5th / 15th / 25th, a bare month its 1st (the
+  safer, longer side); a date later in the year than the message is last
+  year's only after "since" / "started" (otherwise it is a plan: "my race on
+  22 June"); "going on day 3" and "day 3 now" are 3 days;
 - an event with no date ("since my race") gives nothing: the form asks;
 - a time that dates another illness ("I had a cold last week", with no
   pain word in the sentence) is not the pain's age;
@@ -28,7 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Iterable, List, Optional
 
 __all__ = ["DurationMatch", "find_durations", "parse_duration", "number_value", "NUMBER_WORDS"]
@@ -151,7 +157,7 @@ _BAD_BEFORE_IN = re.compile(r"\b(?:in|after|within)\s*(?:about|around|roughly|ma
 _BAD_AFTER = re.compile(
     r"^(?:'s|s')?\s*(?:-\s*)?(?:off\b|of\s+(?:rest|no\s+running|not\s+running|running|training|easy|the\s+run|my\s+run)"
     r"|rest\b|break\b|to\s+go\b|until\b|till\b|away\b|old\b|-old\b|into\b|in\b(?!\s+(?:a\s+row|my|the|both|his|her|your|one|each))|later\b|out\b"
-    r"|before\b|run\b|runs\b|race\b|hike\b|walk\b|session\b|ride\b|drive\b|flight\b|trip\b|block\b"
+    r"|before\b|run\b|runs\b|running\b|of\s+running\b|race\b|hike\b|walk\b|session\b|ride\b|drive\b|flight\b|trip\b|block\b"
     r"|plan\b|program|streak\b|taper\b|cycle\b|training\b|challenge\b|holiday\b|vacation\b|a\s+week\b|per\b|a\s+day\b"
     r"|of\s+(?:the|each|every)\b|every\b|each\b)",
     re.IGNORECASE,
@@ -323,6 +329,99 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
         yield DurationMatch(m.start(), end, _weekday_days(now, 5), text[m.start() : end])
 
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_PART = r"(?:(?:the\s+)?(?P<part>early|mid|middle\s+of|late|end\s+of|start\s+of|beginning\s+of)[\s-]+)?"
+_DAY = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_ONSET_BEFORE = r"(?P<cue>since|from|started|starting|start|began|begun|beginning|back\s+in|kicked\s+in|came\s+on|flared(?:\s+up)?|onset)"
+#: "since 22 May", "started May 22nd", "back in early May", "from the 3rd of June", "in mid-May"
+_DATE_RES = [
+    re.compile(rf"\b(?:{_ONSET_BEFORE}\s+(?:(?:on|in|around|about)\s+)?|(?P<prep>on|in|around)\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\b(?![a-z])", re.I),
+    re.compile(rf"\b(?:{_ONSET_BEFORE}\s+(?:(?:on|in|around|about)\s+)?|(?P<prep>on|in|around)\s+)?{_MONTH}\s+(?:the\s+)?{_DAY}\b(?![a-z:.])", re.I),
+    re.compile(rf"\b(?:{_ONSET_BEFORE}\s+(?:(?:in|around|about)\s+)?|(?P<prep>in|around)\s+){_PART}{_MONTH}\b(?![a-z])(?!\s+\d)", re.I),
+]
+#: "since Christmas", "since the new year": the holiday's date.
+_HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new year": (1, 1), "new years": (1, 1), "halloween": (10, 31), "easter": (4, 5)}
+_HOLIDAY_RE = re.compile(rf"\b{_ONSET_BEFORE}\s+(?:just\s+)?(?:before\s+|after\s+)?(?:the\s+)?(?P<h>christmas|xmas|new\s+years?|halloween|easter)\b", re.I)
+#: "since 2019", "started in 2021": from that year's first day.
+_YEAR_RE = re.compile(r"\b(?:since|from|started|starting|began|begun)\s+(?:(?:early|late|mid)\s+)?(?:in\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
+#: "going on day 3", "it's day three now", "day 4 of this"
+_DAY_N_RE = re.compile(
+    rf"\b(?:(?:going\s+on|now\s+on|on|it'?s|its|now|into|this\s+is|we'?re\s+at|i'?m\s+(?:on|at))\s+day\s+(?P<n>\d{{1,3}}|{_WORD})(?![\w/:])(?!\s+of\s+(?:my|the|a|this)\s+(?:plan|training|program|block|streak|challenge|taper|course))"
+    rf"|\bday\s+(?P<n2>\d{{1,3}}|{_WORD})\s+(?:now|today|of\s+(?:this|it|the\s+pain|pain|the\s+flare|this\s+flare)))\b",
+    re.I,
+)
+#: An onset word somewhere in the sentence makes "on 22 May" / "in May" the pain's start.
+_ONSET_IN_SENTENCE = re.compile(
+    r"\b(?:start|started|starts|began|begun|since|came\s+on|kicked\s+in|flared|hurt|injured|tweaked|pulled|strained|twinged|niggle|niggled|onset)\b", re.I
+)
+
+
+def _month_number(word: str) -> int:
+    w = word.lower()[:3]
+    return next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(w))
+
+
+def _days_since(day: date, now: datetime) -> float:
+    return float(max(0, (now.date() - day).days)) or 0.2
+
+
+def _past_date(month: int, day: int, now: datetime, onset_cue: bool) -> Optional[date]:
+    """The date in the past that ``day month`` names, or None for a future plan."""
+    try:
+        candidate = date(now.year, month, day)
+    except ValueError:
+        return None
+    if candidate > now.date():
+        if not onset_cue:
+            return None  # "my race on 22 June": a plan, not the pain's start
+        try:
+            candidate = date(now.year - 1, month, day)
+        except ValueError:
+            return None
+    return candidate
+
+
+def _date_candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
+    for regex in _DATE_RES:
+        for m in regex.finditer(text):
+            cue = bool(m.group("cue"))
+            if not cue and not _ONSET_IN_SENTENCE.search(_sentence_of(text, m.start(), m.end())):
+                continue
+            if m.group("month").lower() == "may" and not cue and not m.groupdict().get("day"):
+                continue  # "in may" is mostly the verb: "it may get worse"
+            month = _month_number(m.group("month"))
+            part = (m.groupdict().get("part") or "").lower()
+            if m.groupdict().get("day"):
+                day_of_month = int(m.group("day"))
+            else:
+                day_of_month = 5 if part == "early" else 25 if part in ("late", "end of") else 15 if part.startswith("mid") else 1
+            when = _past_date(month, day_of_month, now, cue)
+            if when is None:
+                continue
+            start = m.start("cue") if cue else m.start()
+            yield DurationMatch(start, m.end(), _days_since(when, now), text[start : m.end()])
+    for m in _HOLIDAY_RE.finditer(text):
+        month, day_of_month = _HOLIDAYS[" ".join(m.group("h").lower().split())]
+        when = _past_date(month, day_of_month, now, True)
+        if when is not None:
+            yield DurationMatch(m.start(), m.end(), _days_since(when, now), m.group(0))
+    for m in _YEAR_RE.finditer(text):
+        year = int(m.group("year"))
+        if year <= now.year:
+            yield DurationMatch(m.start(), m.end(), _days_since(date(year, 1, 1), now), m.group(0))
+    for m in _DAY_N_RE.finditer(text):
+        value = number_value(m.group("n") or m.group("n2"))
+        if value is not None and 0 < value <= 365:
+            yield DurationMatch(m.start(), m.end(), float(value), m.group(0))
+
+
+def _sentence_of(text: str, start: int, end: int) -> str:
+    cut = max(text.rfind(ch, 0, start) for ch in ".!?\n;")
+    ends = [i for i in (text.find(ch, end) for ch in ".!?\n;") if i >= 0]
+    return text[cut + 1 : min(ends) if ends else len(text)]
+
+
 def _dates_another_illness(text: str, d: DurationMatch) -> bool:
     """ "I had a cold last week": the sentence is about another illness, and not the pain."""
     cut = max(text.rfind(ch, 0, d.start) for ch in ".!?\n;")
@@ -341,7 +440,7 @@ def find_durations(text: str, now: Optional[datetime] = None) -> List[DurationMa
     now = now or datetime.now()
     text = text.replace("\u2019", "'").replace("\u2018", "'")  # same length
     found = sorted(
-        (d for d in _candidates(text, now) if not _dates_another_illness(text, d)),
+        (d for d in [*_candidates(text, now), *_date_candidates(text, now)] if not _dates_another_illness(text, d)),
         key=lambda d: (-(d.end - d.start), d.start),
     )
     taken: List[DurationMatch] = []

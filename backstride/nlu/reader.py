@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
@@ -41,6 +42,7 @@ from spacy.tokens import Doc, Span
 
 from backstride.contract import (
     BOOL_FACTS,
+    EMERGENCY_VALUES,
     CHEST_PAIN,
     EMERGENCY_SIGNS,
     GAIT_CHANGE,
@@ -58,20 +60,24 @@ from backstride.contract import (
 )
 from backstride.answers import merge_values
 from backstride.nlu.duration import NUMBER_WORDS, find_durations, number_value
+from backstride.nlu.timescope import CURRENT, EARLIER, LONG_AGO, PAST, TimeCues, clause_scopes
 
-__all__ = ["Finding", "SymptomReader", "NUMBER", "LEXICON_DIR", "resolve"]
+__all__ = ["Finding", "SymptomReader", "NUMBER", "CHEST_MENTIONED", "LEXICON_DIR", "resolve"]
 
 #: The pseudo-slot for a bare number ("7", "about 4", "three").
 NUMBER = "number"
+#: The pseudo-slot for a mention of the chest or breathing that is no chest pain itself
+#: ("my chest", "out of breath on hills"): it makes the safety check ask about chest pain.
+CHEST_MENTIONED = "chest_mentioned"
 LEXICON_DIR = Path(__file__).with_name("lexicon")
 
 BODY_SITE = "body_site"
 QUALIFIER = "qualifier"
 IGNORE = "IGNORE"
 #: Lexicon files: one per fact that the ruler finds directly, plus the sites.
-FACT_FILES = (PAIN_LOCATION, PAIN_RADIATION, *BOOL_FACTS, CHEST_PAIN, BODY_SITE)
+FACT_FILES = (PAIN_LOCATION, PAIN_RADIATION, *BOOL_FACTS, BODY_SITE)
 _SIMPLE_BOOLEANS = {EMERGENCY_SIGNS, TRAUMA, WORSE_DURING_RUN, GAIT_CHANGE, WORSE_WITH_REST, RECURRING_DESPITE_REST, CHEST_PAIN}
-_LEG_SITES = {"leg", "thigh", "knee", "below_knee", "past_knee"}
+_LEG_SITES = {"leg", "thigh", "knee", "below_knee", "past_knee", "legs"}
 _SITE_RADIATION = {
     "leg": "thigh",
     "thigh": "thigh",
@@ -79,19 +85,36 @@ _SITE_RADIATION = {
     "below_knee": "below_knee",
     "past_knee": "below_knee",
     "both_legs": "both_legs",
+    "legs": "both_legs",  # to be confirmed: "down my legs" is often one leg told loosely
 }
+#: Chest words that are the chest pain rule itself when new ("out of breath, which is new").
+_NEW_WORDS = {"new", "unusual", "unexplained", "sudden", "suddenly", "never", "recently", "lately", "weird", "strange", "scary", "odd"}
 #: Severity order of radiation values and clinical weight of locations (for ``resolve``).
+
+
+#: How sure the reader is that a finding is what it says (only emergency-level ones
+#: are ever less than plain: CONTRACT section 4.1 asks to confirm those).
+PLAIN, HEDGE, MINOR, PAST_EVENT, PLURAL = "plain", "hedge", "minor", "past", "plural"
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One fact read from the text; ``text`` is the phrase without its negation cue."""
+    """One fact read from the text; ``text`` is the phrase without its negation cue.
+
+    ``certainty``: ``plain``, or why an emergency-level finding needs the runner's
+    confirmation: ``hedge`` ("I think my groin went numb"), ``minor`` (a fall that
+    may have been minor: "landed hard"), ``past`` (an event weeks or more back, or
+    an earlier episode), ``plural`` ("down my legs": both, or one?).
+    ``scope``: when it happened (:mod:`backstride.nlu.timescope`).
+    """
 
     slot: str
     value: object
     start: int
     end: int
     text: str
+    certainty: str = PLAIN
+    scope: str = CURRENT
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -414,7 +437,7 @@ def _speller_for(lexicon_dir: Path) -> LexiconSpeller:
     words = lexicon_words(patterns)
     negation = _load_json(lexicon_dir / "negation.json")
     cues = _load_json(lexicon_dir / "cues.json")
-    for key in ("preceding_negations", "following_negations", "pseudo_negations", "termination", "uncertain"):
+    for key in ("preceding_negations", "following_negations", "pseudo_negations", "termination", "uncertain", "hypothetical"):
         for phrase in negation[key]:
             words.update(w for w in phrase.lower().split() if w.isalpha())
     for key in ("radiation_prepositions", "pain_words", "third_party"):
@@ -440,6 +463,8 @@ if not Span.has_extension("bs_negated"):
     Span.set_extension("bs_negated", default=False)
 if not Span.has_extension("bs_uncertain"):
     Span.set_extension("bs_uncertain", default=False)
+if not Span.has_extension("bs_hypothetical"):
+    Span.set_extension("bs_hypothetical", default=False)
 if not Doc.has_extension("bs_clauses"):
     Doc.set_extension("bs_clauses", default=None)
 
@@ -470,7 +495,7 @@ class ClauseNegex:
     def __init__(self, nlp: Language, negation: dict, cues: dict) -> None:
         self.max_scope = int(negation.get("max_scope_tokens", 8))
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        for key in ("preceding_negations", "following_negations", "pseudo_negations", "termination", "uncertain"):
+        for key in ("preceding_negations", "following_negations", "pseudo_negations", "termination", "uncertain", "hypothetical"):
             docs = [nlp.make_doc(_HYPHEN_IN_WORD.sub(" ", p)) for p in negation[key]]
             self.matcher.add(key, docs)
         self.clause_starters = set(cues["clause_starters"])
@@ -520,7 +545,7 @@ class ClauseNegex:
             for s, e in found["preceding_negations"]
             if not any(i in pseudo_tokens for i in range(s, e)) and not any(i in inside_ents for i in range(s, e))
         ]
-        uncertain = found["uncertain"]
+        uncertain = [(s, e, False) for s, e in found["uncertain"]] + [(s, e, True) for s, e in found["hypothetical"]]
         following: Dict[int, List[int]] = defaultdict(list)
         for s, e in found["following_negations"]:
             following[s].append(e)
@@ -529,12 +554,14 @@ class ClauseNegex:
                 continue
             if self._general_question(ent.sent):
                 ent._.bs_uncertain = True
+                ent._.bs_hypothetical = True
                 continue
             c = clause[ent.start]
-            for s, e in uncertain:
+            for s, e, hypothetical in uncertain:
                 # a cue may end inside the match: "if I couldn't" + "couldn't pee"
                 if s < ent.start and e <= ent.end and clause[max(s, e - 1)] == c and ent.start - e <= self.max_scope + 2:
                     ent._.bs_uncertain = True
+                    ent._.bs_hypothetical = ent._.bs_hypothetical or hypothetical
             # A reassurance ("sleeping ok", "stays in my back") is only negated by a cue
             # right before it ("not sleeping well"), never across a comma.
             scope = 2 if ent.ent_id_ in ("false", "none") else self.max_scope
@@ -739,7 +766,7 @@ def _score_value(match: re.Match) -> Optional[float]:
 
 
 class _Match:
-    __slots__ = ("label", "id", "start", "end", "cstart", "cend", "negated", "uncertain", "clause", "used")
+    __slots__ = ("label", "id", "start", "end", "cstart", "cend", "negated", "uncertain", "hypothetical", "clause", "used")
 
     def __init__(self, ent: Span, clause: List[int]) -> None:
         self.label = ent.label_
@@ -750,6 +777,7 @@ class _Match:
         self.cend = ent.end_char
         self.negated = bool(ent._.bs_negated)
         self.uncertain = bool(ent._.bs_uncertain)
+        self.hypothetical = bool(ent._.bs_hypothetical)
         self.clause = clause[ent.start] if clause else 0
         self.used = False
 
@@ -777,10 +805,12 @@ class _Interpreter:
         self.site_window = int(cues.get("site_link_window", 6))
         self.pain_window = int(cues.get("pain_link_window", 4))
         self.rapid_sents = {doc[s].sent.start for _, s, _e in rapid(doc)}
+        #: the certainty of the match being read (``hedge`` after "not sure if")
+        self.certainty = PLAIN
 
     # -- helpers
-    def add(self, slot: str, value: object, cstart: int, cend: int) -> None:
-        self.findings.append(Finding(slot, value, cstart, cend, self.text[cstart:cend]))
+    def add(self, slot: str, value: object, cstart: int, cend: int, certainty: Optional[str] = None) -> None:
+        self.findings.append(Finding(slot, value, cstart, cend, self.text[cstart:cend], certainty or self.certainty))
 
     def sites(self) -> List[_Match]:
         if self._sites is None:
@@ -879,12 +909,15 @@ class _Interpreter:
 
     # -- rules
     def run(self) -> List[Finding]:
+        # "what if I lost bladder control": no report. "Not sure if my groin is numb": a
+        # report to be confirmed when it is an emergency sign (the reader drops the rest).
         for m in self.matches:
-            if m.uncertain:
+            if m.hypothetical:
                 m.used = True
         for m in self.matches:
             if m.used:
                 continue
+            self.certainty = HEDGE if m.uncertain else PLAIN
             if m.label == NUMBNESS_TINGLING:
                 self.numbness(m)
             elif m.label == LEG_WEAKNESS:
@@ -892,6 +925,7 @@ class _Interpreter:
         for m in self.matches:
             if m.used:
                 continue
+            self.certainty = HEDGE if m.uncertain else PLAIN
             if m.label == PAIN_LOCATION:
                 self.location(m)
             elif m.label == BODY_SITE:
@@ -903,6 +937,16 @@ class _Interpreter:
             elif m.label in _SIMPLE_BOOLEANS:
                 if m.label == TRAUMA and not m.negated:
                     self.locations_inside(m)  # "landed on my tailbone"
+                if m.label == TRAUMA and m.id == "minor":
+                    # "landed hard", "went over on the kerb": maybe a serious fall, maybe not
+                    if not m.negated and not self.third_party_before(m):
+                        self.add(TRAUMA, True, m.cstart, m.cend, certainty=HEDGE if m.uncertain else MINOR)
+                    elif m.negated:
+                        self.add(TRAUMA, False, m.cstart, m.cend)
+                    continue
+                if m.label == CHEST_PAIN and m.id == "breath":
+                    self.breath(m)
+                    continue
                 if m.id in ("true", "false"):
                     value = (m.id == "true") != m.negated
                     if value and self.third_party_before(m):
@@ -918,11 +962,11 @@ class _Interpreter:
             return
         site = self.linked_site(m)
         kind = None if site is None else (site.id if site.label == BODY_SITE else "buttock")
-        if kind == "saddle" or kind == "both_legs" or (kind == "buttock" and m.id == "numb"):
+        if kind == "saddle" or kind in ("both_legs", "legs") or (kind == "buttock" and m.id == "numb"):
             site.used = True
             start, end = self.span_with(m, site, include_after=True)
-            self.add(EMERGENCY_SIGNS, not m.negated, start, end)
-            if m.negated and (kind == "both_legs" or self._leg_site_in_clause(m, site)):
+            self.add(EMERGENCY_SIGNS, not m.negated, start, end, certainty=PLURAL if kind == "legs" and not m.negated else None)
+            if m.negated and (kind in ("both_legs", "legs") or self._leg_site_in_clause(m, site)):
                 # "no numbness in my legs", "no numbness in my groin or legs": none at all
                 self.add(NUMBNESS_TINGLING, False, start, end)
             return
@@ -936,7 +980,7 @@ class _Interpreter:
     def _leg_site_in_clause(self, m: _Match, besides: _Match) -> bool:
         """Another leg site in the symptom's clause ("no numbness in my groin or legs")."""
         return any(
-            s is not besides and s.label == BODY_SITE and (s.id in _LEG_SITES or s.id in ("below_knee", "both_legs"))
+            s is not besides and s.label == BODY_SITE and (s.id in _LEG_SITES or s.id in ("below_knee", "both_legs", "legs"))
             for s in self.sites()
             if s.clause == m.clause
         )
@@ -949,10 +993,10 @@ class _Interpreter:
             return
         site = self.linked_site(m)
         kind = None if site is None else (site.id if site.label == BODY_SITE else "buttock")
-        if kind == "both_legs":
+        if kind in ("both_legs", "legs"):
             site.used = True
             start, end = self.span_with(m, site, include_after=True)
-            self.add(EMERGENCY_SIGNS, not m.negated, start, end)
+            self.add(EMERGENCY_SIGNS, not m.negated, start, end, certainty=PLURAL if kind == "legs" and not m.negated else None)
             if m.negated:
                 self.add(LEG_WEAKNESS, False, start, end)  # "no weakness in my legs": none at all
             return
@@ -1020,7 +1064,7 @@ class _Interpreter:
         start = self.doc[prep].idx if prep is not None else m.cstart
         if m.negated:
             value = "thigh" if m.id == "past_knee" else "none"
-        self.add(PAIN_RADIATION, value, start, m.cend)
+        self.add(PAIN_RADIATION, value, start, m.cend, certainty=PLURAL if m.id == "legs" and not m.negated else None)
 
     def chest(self, m: _Match) -> None:
         for i in range(max(0, m.start - self.pain_window), min(len(self.doc), m.end + self.pain_window)):
@@ -1030,6 +1074,18 @@ class _Interpreter:
                 lo, hi = min(i, m.start), max(i + 1, m.end)
                 self.add(CHEST_PAIN, not m.negated, self.doc[lo].idx, self.doc[hi - 1].idx + len(self.doc[hi - 1]))
                 return
+        if not m.negated:
+            self.add(CHEST_MENTIONED, True, m.cstart, m.cend)  # "my chest", "chest strap rubs": ask
+
+    def breath(self, m: _Match) -> None:
+        """Breathlessness: the chest pain rule when it is new or unexplained, else a reason to ask."""
+        clause_words = {t.norm_ for t in self.doc if self.clause[t.i] == m.clause}
+        if m.negated:
+            self.add(CHEST_PAIN, False, m.cstart, m.cend)
+        elif clause_words & _NEW_WORDS or "which is new" in self.text[m.cstart : m.cend + 20].lower():
+            self.add(CHEST_PAIN, True, m.cstart, m.cend)
+        else:
+            self.add(CHEST_MENTIONED, True, m.cstart, m.cend)
 
     def radiation(self, m: _Match) -> None:
         if m.id == "any":
@@ -1089,6 +1145,76 @@ class SymptomReader:
         self.rapid = PhraseMatcher(nlp.vocab, attr="NORM")
         self.rapid.add("rapid", [nlp.make_doc(p) for p in self.cues["rapid_worsening"]])
         self.pains = set(self.cues["pain_words"])
+        self.time_cues = TimeCues.load(self.lexicon_dir / "time.json")
+        self.hedges = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.hedges.add("hedge", [nlp.make_doc(p) for p in self.cues["hedges"]])
+
+    def _scopes(self, doc: Doc, clean: str, now: datetime):
+        """A function from a character offset to the time scope of its clause."""
+        clause = doc._.bs_clauses or [0] * len(doc)
+        if not len(doc):
+            return (lambda _offset: CURRENT), (lambda _offset: 0), set()
+        n = clause[-1] + 1
+        first = [-1] * n
+        last = [0] * n
+        sentence = [0] * n
+        for tok in doc:
+            c = clause[tok.i]
+            if first[c] < 0:
+                first[c] = tok.idx
+                sentence[c] = tok.sent.start
+            last[c] = tok.idx + len(tok)
+        texts = [clean[first[c] : last[c]] if first[c] >= 0 else "" for c in range(n)]
+        scopes = clause_scopes(texts, sentence, self.time_cues, now)
+        starts = [t.idx for t in doc]
+
+        def scope_at(offset: int) -> str:
+            i = max(0, bisect_right(starts, offset) - 1)
+            return scopes[clause[i]]
+
+        def clause_of(offset: int) -> int:
+            return clause[max(0, bisect_right(starts, offset) - 1)]
+
+        hedged = {clause[s] for _, s, _e in self.hedges(doc)}
+        return scope_at, clause_of, hedged
+
+    def _in_time_and_certainty(self, findings: List[Finding], doc: Doc, where) -> List[Finding]:
+        """Scope every finding in time and say how sure an emergency-level one is.
+
+        - an emergency-level finding from the past is to be confirmed, except a
+          fall or accident of an earlier episode or of long ago: an old injury the
+          pain grumbles on from is not the major trauma rule (CONTRACT section 2),
+          so it reads as "no serious fall this time";
+        - one in a hedged clause ("I think", "maybe", "not sure if") is to be confirmed;
+        - any other finding from an earlier episode or long ago is not about this
+          pain and is dropped (the form asks), except a history of cancer and a
+          pain that keeps coming back, which are history by nature; a duration is
+          dropped only when it measured an earlier episode ("it lasted 6 weeks").
+        """
+        scope_at, clause_of, hedged_clauses = where
+        kept: List[Finding] = []
+        for f in findings:
+            scope = scope_at(f.start)
+            f = replace(f, scope=scope)
+            if is_emergency_level(f):
+                if f.certainty == PLAIN and _PLURAL_LEGS.search(f.text) and not _BOTH_SIDES.search(f.text):
+                    f = replace(f, certainty=PLURAL)  # "down my legs": both, or one told loosely?
+                if f.slot == TRAUMA and scope in PAST:
+                    kept.append(replace(f, value=False, certainty=PAST_EVENT))
+                    continue
+                if scope != CURRENT:
+                    f = replace(f, certainty=PAST_EVENT)
+                elif f.certainty == PLAIN and clause_of(f.start) in hedged_clauses:
+                    f = replace(f, certainty=HEDGE)
+                kept.append(f)
+                continue
+            if f.certainty == HEDGE:
+                continue  # "not sure if it goes below the knee": the form asks
+            if scope in PAST and f.slot not in (RECURRING_DESPITE_REST, NUMBER) and not _is_cancer(f):
+                if f.slot != PAIN_DURATION_DAYS or scope == EARLIER:
+                    continue
+            kept.append(f)
+        return kept
 
     def read(self, text: str, now: datetime | None = None) -> List[Finding]:
         """Every fact stated in ``text``, sorted by position. Never raises on a string."""
@@ -1107,6 +1233,7 @@ class SymptomReader:
         doc = self.nlp(clean)
         interpreter = _Interpreter(doc, clean, self.cues, self.rapid, self.pains, self.locations)
         findings = interpreter.run()
+        where = self._scopes(doc, clean, now)
 
         # characters already used by a finding: a number inside them is not a bare number
         taken = bytearray(len(clean) + 1)
@@ -1114,8 +1241,8 @@ class SymptomReader:
             if ent.label_ not in (IGNORE, BODY_SITE, QUALIFIER):
                 taken[ent.start_char : ent.end_char] = b"\x01" * (ent.end_char - ent.start_char)
         for d in find_durations(clean, now):
-            findings.append(Finding(PAIN_DURATION_DAYS, float(d.days), d.start, d.end, d.text))
             taken[d.start : d.end] = b"\x01" * (d.end - d.start)
+            findings.append(Finding(PAIN_DURATION_DAYS, float(d.days), d.start, d.end, d.text))
         for start, end, value in _severities(clean):
             if all(taken[start:end]):
                 continue
@@ -1142,6 +1269,7 @@ class SymptomReader:
             value = number_value(word)
             if value is not None:
                 findings.append(Finding(NUMBER, float(value), start, end, clean[start:end]))
+        findings = self._in_time_and_certainty(findings, doc, where)
         if offsets is not None:
             findings = [_map_back(f, text, offsets) for f in findings]
         unique = {(f.slot, repr(f.value), f.start, f.end): f for f in findings}
@@ -1151,7 +1279,7 @@ class SymptomReader:
 def _map_back(f: Finding, text: str, offsets: List[int]) -> Finding:
     start = offsets[f.start]
     end = offsets[f.end - 1] + 1 if f.end > f.start else start
-    return Finding(f.slot, f.value, start, end, text[start:end])
+    return replace(f, start=start, end=end, text=text[start:end])
 
 
 def _severities(text: str) -> List[Tuple[int, int, float]]:
@@ -1170,6 +1298,21 @@ def _severities(text: str) -> List[Tuple[int, int, float]]:
             used[start:end] = b"\x01" * (end - start)
             found.append((start, end, value))
     return found
+
+
+_PLURAL_LEGS = re.compile(r"\b(?:legs|feet|thighs|calves|calfs|shins|ankles|knees|hamstrings)\b", re.I)
+_BOTH_SIDES = re.compile(r"\b(?:both|each|either|left\s+and\s+right|right\s+and\s+left|two)\b", re.I)
+_CANCER = re.compile(r"cancer|tumou?r|chemo|lymphoma|leuk(?:a)?emia|myeloma|melanoma|sarcoma|metasta|oncolog|radiotherapy", re.I)
+
+
+def is_emergency_level(finding: Finding) -> bool:
+    """True for a positive emergency-level finding, plain or to be confirmed."""
+    want = EMERGENCY_VALUES.get(finding.slot)
+    return want is not None and finding.value == want and type(finding.value) is type(want)
+
+
+def _is_cancer(finding: Finding) -> bool:
+    return finding.slot == SYSTEMIC_SIGNS and finding.value is True and bool(_CANCER.search(finding.text))
 
 
 def resolve(findings: Iterable[Finding]) -> Dict[str, Finding]:

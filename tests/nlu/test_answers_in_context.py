@@ -45,7 +45,10 @@ class Case(NamedTuple):
 def component_entities(findings: List[Finding]) -> List[Dict[str, Any]]:
     """Entities as ``SymptomEntityExtractor`` puts them on the message."""
     return [
-        {"entity": f.slot, "value": f.value, "start": f.start, "end": f.end, "extractor": TRUSTED_EXTRACTOR}
+        {
+            "entity": f.slot, "value": f.value, "start": f.start, "end": f.end, "extractor": TRUSTED_EXTRACTOR,
+            **({"certainty": f.certainty} if f.certainty != "plain" else {}),
+        }
         for f in findings
     ]
 
@@ -385,6 +388,23 @@ CASES: Dict[str, List[Case]] = {
         C("no limp", EITHER_NO, False),
         C("nah, my gait's normal", EITHER_NO, False),
         C("same as always", EITHER_NO, False),
+        C("not sure", NOT_SURE, UNSURE),
+    ],
+    # "One more safety question. Along with the back pain, do you have any pain, pressure or
+    # tightness in your chest, or breathlessness that is new for you?"
+    "chest_pain": [
+        C("yes", AFFIRM, True),
+        C("yeah, my chest feels tight", EITHER_YES, True),
+        C("there's a pressure behind my breastbone", DESCRIBE, True),
+        C("I've been out of breath, which is new", DESCRIBE, True),
+        C("yes, a tight chest on runs", EITHER_YES, True),
+        C("my chest hurts a bit", DESCRIBE, True),
+        C("no", DENY, False),
+        C("nope, chest is fine", EITHER_NO, False),
+        C("no chest pain", EITHER_NO, False),
+        C("no, breathing's normal", EITHER_NO, False),
+        C("nothing like that", EITHER_NO, False),
+        C("all fine", EITHER_NO, False),
         C("not sure", NOT_SURE, UNSURE),
     ],
 }

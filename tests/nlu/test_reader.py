@@ -244,7 +244,9 @@ def _lexicon_entries():
 ALLOWED_IDS = {
     PAIN_LOCATION: set(LOCATIONS),
     PAIN_RADIATION: {"none", "buttock", "thigh", "below_knee", "both_legs", "any"},
-    "body_site": {"leg", "thigh", "knee", "below_knee", "past_knee", "both_legs", "saddle", "chest", "other_site"},
+    "body_site": {"leg", "thigh", "knee", "below_knee", "past_knee", "both_legs", "legs", "saddle", "chest", "other_site"},
+    "trauma": {"true", "false", "minor"},
+    "chest_pain": {"true", "false", "breath"},
     NUMBNESS_TINGLING: {"numb", "tingle", "false"},
     "leg_weakness": {"weak", "true", "false"},
     "systemic_signs": {"true", "false", "cancer", "weight_loss"},
