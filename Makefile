@@ -112,9 +112,14 @@ test-e2e: $(MODEL) $(WEBCHAT) browser
 test-browser: $(MODEL) $(WEBCHAT) browser
 	scripts/with_servers.sh all -- $(PY) -m pytest -q -m browser
 
+# Every part gated on its own (tests/vignettes/real/README.md): our and the shared simulated
+# runners at 100 % exact, real runners' stories at 95 % (dev) and 90 % (held-out); for all:
+# no under-triage, every plain emergency opener escalated at once, at most 2 % of runners below
+# emergency sent to an emergency number, at most 3 % redundant questions, at most 8 turns.
 eval: $(MODEL)
-	scripts/with_servers.sh all -- $(PY) scripts/eval_vignettes.py --report results/eval.json \
-	  --min-exact 95 --max-redundant 5 --jobs 2
+	scripts/with_servers.sh all -- $(PY) scripts/eval_vignettes.py --report results/eval.json --jobs 2 --by-part \
+	  --min-exact 100 --min-exact-for real-dev=95 --min-exact-for real-heldout=90 \
+	  --max-redundant 3 --max-told-emergency 2 --max-mean-turns 8
 
 test: validate $(MODEL) test-unit test-postgres test-scale test-nlu test-stories test-e2e eval
 	@echo "make test: all checks passed"

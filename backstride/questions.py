@@ -50,7 +50,10 @@ def asks_chest_pain(facts: Facts) -> bool:
 def still_needed(facts: Facts) -> list[str]:
     """The questions whose answers could still change the recommendation, in order."""
     level = decide(facts).level
-    open_ = [slot for slot in facts.confirming if not facts.known(slot) and slot not in facts.unsure]
+    open_ = [
+        slot for slot in facts.confirming
+        if not facts.known(slot) and slot not in facts.unsure and highest_level_from(slot) > level
+    ]
     return open_ + [
         slot
         for slot in QUESTION_ORDER

@@ -6,7 +6,7 @@ here, so a clinician can read the table and a test can cover every row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Callable, Mapping, Optional
 
 from backstride import contract as c

@@ -32,6 +32,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from datetime import date
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -61,6 +62,9 @@ from backstride.contract import (  # noqa: E402  (after the sys.path fix above)
 )
 
 REQUESTED_SLOT = "requested_slot"
+#: Words every confirming question carries (backstride/prompts.yml, confirm): emergency advice
+#: for a sign heard uncertainly, given before the runner confirms it or not.
+CONFIRMING_QUESTION = "To be sure I understood"
 LEVEL_NAMES = tuple(level.slot_value for level in Level)
 
 #: What a slot left out of ``facts`` means (header of shared/vignettes/dev.yml).
@@ -101,6 +105,12 @@ class Vignette:
     expected_level: str
     emergency_in_opener: bool = False
     source: str = ""
+    #: emergency signs the opener mentions uncertainly: the first question must confirm one
+    confirms: tuple = ()
+    #: the day the runner wrote the opener ("since 22 May" counts from it), ISO date
+    sent_at: str = ""
+    #: the page a real runner's account was rewritten from
+    url: str = ""
 
     def fact(self, slot: str) -> Any:
         """The runner's truth for ``slot``, with the format's defaults."""
@@ -134,7 +144,9 @@ def parse_vignette(raw: Any, source: str = "") -> Vignette:
     if not isinstance(vid, str) or not vid:
         raise VignetteError(f"{where}vignette without an id: {raw!r}")
     where = f"{where}{vid}: "
-    unknown = set(raw) - {"id", "opener", "facts", "stated", "expected_level", "emergency_in_opener"}
+    unknown = set(raw) - {
+        "id", "opener", "facts", "stated", "expected_level", "emergency_in_opener", "confirms", "sent_at", "source", "note",
+    }
     if unknown:
         raise VignetteError(f"{where}unknown keys {sorted(unknown)}")
     opener = raw.get("opener")
@@ -156,7 +168,19 @@ def parse_vignette(raw: Any, source: str = "") -> Vignette:
     emergency = raw.get("emergency_in_opener", False)
     if not isinstance(emergency, bool):
         raise VignetteError(f"{where}emergency_in_opener must be true or false")
-    return Vignette(vid, opener, dict(facts), tuple(stated), level, emergency, source)
+    confirms = raw.get("confirms") or []
+    if not isinstance(confirms, list) or any(slot not in FORM_SLOTS for slot in confirms):
+        raise VignetteError(f"{where}confirms must list form slots, got {confirms!r}")
+    sent_at = raw.get("sent_at") or ""
+    if sent_at:
+        try:
+            sent_at = date.fromisoformat(str(sent_at)).isoformat()
+        except ValueError as exc:
+            raise VignetteError(f"{where}sent_at must be a date (YYYY-MM-DD), got {sent_at!r}") from exc
+    url = raw.get("source") or ""
+    if not isinstance(url, str):
+        raise VignetteError(f"{where}source must be the address of a page")
+    return Vignette(vid, opener, dict(facts), tuple(stated), level, emergency, source, tuple(confirms), sent_at, url)
 
 
 def load_vignettes(paths: Iterable[Path | str]) -> list[Vignette]:
@@ -183,8 +207,10 @@ def load_vignettes(paths: Iterable[Path | str]) -> list[Vignette]:
 
 
 def default_files(repo_root: Path = REPO_ROOT) -> list[Path]:
-    """The project's own vignettes plus the shared ones beside the repo, where present."""
+    """The project's own vignettes (real runners' stories in both parts included) plus the
+    shared ones beside the repo, where present."""
     files = sorted((repo_root / "tests" / "vignettes").glob("*.yml"))
+    files += sorted((repo_root / "tests" / "vignettes" / "real").glob("*/*.yml"))
     shared = repo_root.parent / "shared" / "vignettes"
     if shared.is_dir():
         files += sorted(shared.glob("*.yml"))
@@ -346,12 +372,11 @@ class BotClient:
                     ) from exc
                 time.sleep(min(1.0, left))
 
-    def send(self, sender: str, text: str) -> list[dict]:
-        response = self.session.post(
-            f"{self.url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": text},
-            timeout=self.timeout,
-        )
+    def send(self, sender: str, text: str, sent_at: str = "") -> list[dict]:
+        body: dict[str, Any] = {"sender": sender, "message": text}
+        if sent_at:
+            body["metadata"] = {"sent_at": sent_at}  # the message's own time, for its dates
+        response = self.session.post(f"{self.url}/webhooks/rest/webhook", json=body, timeout=self.timeout)
         response.raise_for_status()
         replies = response.json() or []
         return [{k: r[k] for k in ("text", "buttons") if k in r} for r in replies]
@@ -386,6 +411,11 @@ class Result:
     reasked: list = field(default_factory=list)
     emergency_in_opener: bool = False
     escalated_in_first_reply: bool | None = None
+    #: the opener mentions a sign uncertainly: was the first question its confirmation?
+    confirms: list = field(default_factory=list)
+    confirmed_first: bool | None = None
+    #: a confirming question (with the emergency advice for its sign) was asked
+    confirming_asked: bool = False
     reasons: list = field(default_factory=list)
     note: str = ""
     transcript: list = field(default_factory=list)
@@ -408,12 +438,15 @@ def play(vignette: Vignette, client: BotClient, max_turns: int = DEFAULT_MAX_TUR
         source=vignette.source,
         expected=vignette.expected_level,
         emergency_in_opener=vignette.emergency_in_opener,
+        confirms=list(vignette.confirms),
     )
     sender = f"eval-{vignette.id}-{uuid.uuid4().hex[:8]}"
     attempts: Counter = Counter()
 
     def say(text: str) -> dict:
-        replies = client.send(sender, text)
+        replies = client.send(sender, text, vignette.sent_at)
+        if any(CONFIRMING_QUESTION in (r.get("text") or "") for r in replies):
+            result.confirming_asked = True
         result.turns += 1
         slots = client.slots(sender)
         result.transcript.append(
@@ -430,6 +463,8 @@ def play(vignette: Vignette, client: BotClient, max_turns: int = DEFAULT_MAX_TUR
         slots = say(vignette.opener)
         if vignette.emergency_in_opener:
             result.escalated_in_first_reply = slots.get(TRIAGE_LEVEL) == Level.EMERGENCY.slot_value
+        if vignette.confirms:
+            result.confirmed_first = slots.get(REQUESTED_SLOT) in vignette.confirms
         while not slots.get(TRIAGE_LEVEL) and slots.get(REQUESTED_SLOT):
             if result.turns >= max_turns:
                 result.note = f"no level after {max_turns} turns"
@@ -490,7 +525,15 @@ def summarize(results: Sequence[Result]) -> dict:
     asked = sum(len(r.asked) for r in results)
     redundant = sum(len(r.redundant) for r in results)
     emergency = [r for r in results if r.emergency_in_opener]
+    to_confirm = [r for r in results if r.confirms]
+    below = [r for r in results if r.expected != Level.EMERGENCY.slot_value]
+    told_emergency = [r.id for r in below if r.got == Level.EMERGENCY.slot_value]
     per_level = Counter(r.expected for r in results)
+    confusion = {
+        expected: {got: sum(1 for r in results if r.expected == expected and (r.got or "-") == got)
+                   for got in (*LEVEL_NAMES, "-")}
+        for expected in LEVEL_NAMES
+    }
     return {
         "vignettes": total,
         "exact": len(by(OK)),
@@ -507,11 +550,27 @@ def summarize(results: Sequence[Result]) -> dict:
         "emergency_in_opener": len(emergency),
         "escalated_in_first_reply": sum(1 for r in emergency if r.escalated_in_first_reply),
         "not_escalated": [r.id for r in emergency if not r.escalated_in_first_reply],
+        "to_confirm": len(to_confirm),
+        "confirmed_first": sum(1 for r in to_confirm if r.confirmed_first),
+        "not_confirmed_first": [r.id for r in to_confirm if not r.confirmed_first],
+        # below emergency, yet told to call an emergency number as the result
+        "below_emergency": len(below),
+        "told_emergency": told_emergency,
+        "told_emergency_pct": round(100.0 * len(told_emergency) / len(below), 1) if below else 0.0,
+        # below emergency, shown the emergency advice on the way (a confirming question)
+        "advice_on_the_way": [r.id for r in below if r.confirming_asked],
         "expected_per_level": {name: per_level.get(name, 0) for name in LEVEL_NAMES},
+        "confusion": confusion,
     }
 
 
-def gate_failures(summary: dict, min_exact: float | None = None, max_redundant: float | None = None) -> list[str]:
+def gate_failures(
+    summary: dict,
+    min_exact: float | None = None,
+    max_redundant: float | None = None,
+    max_told_emergency: float | None = None,
+    max_mean_turns: float | None = None,
+) -> list[str]:
     """Why the run fails, in words; empty when every gate holds."""
     failures = []
     if summary["under"]:
@@ -526,6 +585,13 @@ def gate_failures(summary: dict, min_exact: float | None = None, max_redundant: 
         failures.append(f"exact {summary['exact_pct']}% < --min-exact {min_exact:g}%")
     if max_redundant is not None and summary["redundant_pct"] > max_redundant:
         failures.append(f"redundant questions {summary['redundant_pct']}% > --max-redundant {max_redundant:g}%")
+    if max_told_emergency is not None and summary["told_emergency_pct"] > max_told_emergency:
+        failures.append(
+            f"told to call an emergency number below emergency {summary['told_emergency_pct']}% "
+            f"> --max-told-emergency {max_told_emergency:g}%: {', '.join(summary['told_emergency'])}"
+        )
+    if max_mean_turns is not None and summary["mean_turns"] > max_mean_turns:
+        failures.append(f"mean turns {summary['mean_turns']} > --max-mean-turns {max_mean_turns:g}")
     return failures
 
 
@@ -555,11 +621,44 @@ def format_summary(s: dict) -> str:
             f"; re-asked: {s['reasked_questions']}",
             f"mean turns: {s['mean_turns']}",
             f"emergency in opener escalated in first reply: {s['escalated_in_first_reply']}/{s['emergency_in_opener']}",
+            f"uncertain sign confirmed by the first question: {s['confirmed_first']}/{s['to_confirm']}"
+            f" (not: {ids(s['not_confirmed_first'])})",
+            f"below emergency but told to call an emergency number: {len(s['told_emergency'])}/{s['below_emergency']}"
+            f" ({s['told_emergency_pct']}%); shown the advice in a confirming question: {len(s['advice_on_the_way'])}",
+            "confusion (rows expected, columns got): " + format_confusion(s["confusion"]),
         ]
     )
 
 
+def format_confusion(confusion: dict) -> str:
+    short = {"emergency": "E", "urgent": "U", "see_clinician": "S", "stop_and_reassess": "R", "modify_and_continue": "M", "-": "-"}
+    rows = []
+    for expected, row in confusion.items():
+        cells = " ".join(f"{short[got]}{n}" for got, n in row.items() if n)
+        rows.append(f"{short[expected]}: {cells or '-'}")
+    return " | ".join(rows)
+
+
 # --- command line -------------------------------------------------------------
+
+#: The parts a run is reported in with --by-part.
+PARTS = ("ours", "shared", "real-dev", "real-heldout")
+
+
+def part_of(source: str) -> str:
+    """Which part a vignette file belongs to: ours, shared, real-dev or real-heldout."""
+    path = Path(source).resolve()
+    if "real" in path.parts:
+        return "real-heldout" if path.parent.name == "heldout" else "real-dev"
+    return "ours" if REPO_ROOT in path.parents else "shared"
+
+
+def _part_threshold(item: str) -> tuple[str, float]:
+    part, _, pct = item.partition("=")
+    if part not in PARTS:
+        raise ValueError(f"--min-exact-for: unknown part {part!r} (one of {', '.join(PARTS)})")
+    return part, float(pct)
+
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -582,6 +681,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="user messages per vignette before giving up (default: %(default)s)")
     add("--min-exact", type=float, metavar="PCT", help="fail if fewer than PCT %% of vignettes get the exact level")
     add("--max-redundant", type=float, metavar="PCT", help="fail if more than PCT %% of questions ask a stated slot")
+    add("--max-told-emergency", type=float, metavar="PCT",
+        help="fail if more than PCT %% of runners below emergency end with the emergency level")
+    add("--max-mean-turns", type=float, metavar="N", help="fail if the mean number of turns is above N")
+    add("--by-part", action="store_true",
+        help="report and gate each part on its own: ours, shared, real-dev, real-heldout")
+    add("--min-exact-for", action="append", default=[], metavar="PART=PCT",
+        help="with --by-part, a part's own --min-exact (e.g. real-heldout=90); repeatable")
     return parser
 
 
@@ -622,14 +728,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_SERVER
 
     summary = summarize(results)
-    failures = gate_failures(summary, args.min_exact, args.max_redundant)
-    print(format_summary(summary))
+    gates = dict(max_redundant=args.max_redundant, max_told_emergency=args.max_told_emergency,
+                 max_mean_turns=args.max_mean_turns)
+    try:
+        own_exact = dict(_part_threshold(item) for item in args.min_exact_for)
+    except ValueError as exc:
+        parser.error(str(exc))
+    parts: dict[str, dict] = {}
+    failures: list[str] = []
+    if args.by_part:
+        for part in PARTS:
+            group = [r for r in results if part_of(r.source) == part]
+            if not group:
+                continue
+            parts[part] = summarize(group)
+            print(f"=== {part} ({len(group)} runners) ===")
+            print(format_summary(parts[part]))
+            failures += [f"{part}: {f}" for f in gate_failures(parts[part], own_exact.get(part, args.min_exact), **gates)]
+        print(f"=== all ({len(results)} runners) ===")
+        print(format_summary(summary))
+    else:
+        failures = gate_failures(summary, args.min_exact, **gates)
+        print(format_summary(summary))
     print("FAIL: " + "; ".join(failures) if failures else "PASS")
     if args.report:
         report = {
             "url": args.url,
             "files": [str(f) for f in files],
             "summary": summary,
+            "parts": parts,
             "failures": failures,
             "results": [asdict(r) for r in results],
         }

@@ -109,7 +109,7 @@ _SINCE = r"(?:since|from|starting|started|began|beginning)"
 _ANCHORS = [
     # (regex, days or a callable key, "since"-only?)
     (re.compile(rf"\b(?:{_SINCE}\s+)?(?:the\s+)?day\s+before\s+yesterday\b", re.I), 2.0),
-    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:yesterday|yday|yesterdy|yestrday|ystrdy)\b", re.I), 1.0),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:yesterday|yday|yesterdy|yestrday|ystrdy|yest)\b", re.I), 1.0),
     (re.compile(rf"\b(?:{_SINCE}\s+)?(?:last|las)\s+night\b", re.I), 0.5),
     (re.compile(rf"\b(?:{_SINCE}\s+)?overnight\b", re.I), 0.5),
     (re.compile(rf"\b(?:{_SINCE}\s+)?this\s+morning\b", re.I), 0.3),
@@ -123,6 +123,8 @@ _WEEKDAY_RE = re.compile(
     rf"\b(?:(?P<pre>{_SINCE}|on|last|after|during)\s+(?:(?:last|this\s+past|the)\s+)?)?{_WEEKDAY}(?P<poss>'s|s')?(?![a-z])",
     re.IGNORECASE,
 )
+#: "Saturday before last", "the Sunday before last": a week before the last such day.
+_BEFORE_LAST_RE = re.compile(rf"\b(?:the\s+)?{_WEEKDAY}\s+before\s+last\b", re.IGNORECASE)
 _WEEKEND_RE = re.compile(
     rf"\b(?:(?:{_SINCE}|over|at|on|during|after)\s+(?:the|this\s+past|last)\s+weekend|last\s+weekend|weekend's)\b",
     re.IGNORECASE,
@@ -149,13 +151,14 @@ _BAD_BEFORE = re.compile(
     r"(?:\b(?:every|each|per|once|twice|times|a|x|within|next|first|into|another|more|extra|other)"
     r"|\b(?:ran|run|running|jogged|jogging|walked|walking|raced|racing|trained|training|rested|rest|resting"
     r"|(?<!and\s)off|break|cycled|cycling|swam|hiked|sat|sitting|driving|drove|flew|taking|take|took|takes|spent|spend)"
-    r"(?:\s+for)?|\b\d+\s*(?:k|km|kms|mi|miles?|times|x|runs|sessions|hours|hrs))"
+    r"(?:\s+for)?|\bby|\b(?:gave|give|giving|given)\s+it|\bwaited|\bwait|\b\d+\s*(?:k|km|kms|mi|miles?|times|x|runs|sessions|hours|hrs))"
     r"(?:\s+(?:about|around|roughly|approx\.?|maybe|like|almost|nearly|over|the|a|an|just|only))*\s*$",
     re.IGNORECASE,
 )
 _BAD_BEFORE_IN = re.compile(r"\b(?:in|after|within)\s*(?:about|around|roughly|maybe|like|just|another)?\s*$", re.IGNORECASE)
 _BAD_AFTER = re.compile(
-    r"^(?:'s|s')?\s*(?:-\s*)?(?:off\b|of\s+(?:rest|no\s+running|not\s+running|running|training|easy|the\s+run|my\s+run)"
+    r"^(?:'s|s')?\s*(?:-\s*)?(?:off\b|of\s+(?:\w+\s+)?(?:rest|no\s+running|not\s+running|running|training|easy|the\s+run|my\s+run|work|physio|therapy|marathon|plan)"
+    r"|(?:have|has)\s+been\s+(?:\w+\s+)?(?:great|good|fine|brilliant|amazing|perfect|ok|okay|going\s+well)\b|miles?\b|/\s*(?:mile|mi|km|k)\b|pace\b|per\s+(?:mile|km|k)\b"
     r"|rest\b|break\b|to\s+go\b|until\b|till\b|away\b|old\b|-old\b|into\b|in\b(?!\s+(?:a\s+row|my|the|both|his|her|your|one|each))|later\b|out\b"
     r"|before\b|run\b|runs\b|running\b|of\s+running\b|race\b|hike\b|walk\b|session\b|ride\b|drive\b|flight\b|trip\b|block\b"
     r"|plan\b|program|streak\b|taper\b|cycle\b|training\b|challenge\b|holiday\b|vacation\b|a\s+week\b|per\b|a\s+day\b"
@@ -217,6 +220,10 @@ def _unit_days(unit: str) -> Optional[float]:
     return None
 
 
+_ONE_DAY_WHEN = re.compile(r"\s+(?:i|we|he|she|it|my|when|last|this|out|on|at|in|after|while)\b", re.I)
+_FOR_BEFORE = re.compile(r"\b(?:for|about|around|only|just|over|past|last)\s*$", re.I)
+
+
 def _context_rejects(text: str, start: int, end: int, unit_days: float, has_last: bool) -> bool:
     before = text[max(0, start - 40) : start]
     after = text[end : end + 30]
@@ -263,6 +270,8 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
             end = m.end("alt")
         if _context_rejects(text, m.start(), m.end(), unit, has_last):
             continue
+        if raw_qty == "one" and not has_last and _ONE_DAY_WHEN.match(text, m.end()) and not _FOR_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+            continue  # "one day I couldn't get up": a day, not how long
         if unit >= 365 and re.match(r"\s+(?:ago|back)\b", text[m.end():], re.I) and not _PAIN_ONSET.search(
             _sentence_before(text, m.start())
         ):
@@ -322,6 +331,9 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
         start = m.start() if pre in ("since", "from", "last") else m.start("wd")
         end = m.start("poss") if m.group("poss") else m.end()
         yield DurationMatch(start, end, _weekday_days(now, wd), text[start:end])
+    for m in _BEFORE_LAST_RE.finditer(text):
+        wd = next(i for i, name in enumerate(_WEEKDAYS) if name.startswith(m.group("wd").lower()[:3]))
+        yield DurationMatch(m.start(), m.end(), _weekday_days(now, wd) + 7, m.group(0))
     for m in _WEEKEND_RE.finditer(text):
         if _FUTURE_MARKERS.search(_sentence_before(text, m.start())):
             continue
@@ -333,7 +345,7 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _PART = r"(?:(?:the\s+)?(?P<part>early|mid|middle\s+of|late|end\s+of|start\s+of|beginning\s+of)[\s-]+)?"
 _DAY = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_ONSET_BEFORE = r"(?P<cue>since|from|started|starting|start|began|begun|beginning|back\s+in|kicked\s+in|came\s+on|flared(?:\s+up)?|onset)"
+_ONSET_BEFORE = r"(?P<cue>since|from|started|began|begun|back\s+in|kicked\s+in|came\s+on|flared(?:\s+up)?|onset)"
 #: "since 22 May", "started May 22nd", "back in early May", "from the 3rd of June", "in mid-May"
 _DATE_RES = [
     re.compile(rf"\b(?:{_ONSET_BEFORE}\s+(?:(?:on|in|around|about)\s+)?|(?P<prep>on|in|around)\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\b(?![a-z])", re.I),
@@ -353,7 +365,7 @@ _DAY_N_RE = re.compile(
 )
 #: An onset word somewhere in the sentence makes "on 22 May" / "in May" the pain's start.
 _ONSET_IN_SENTENCE = re.compile(
-    r"\b(?:start|started|starts|began|begun|since|came\s+on|kicked\s+in|flared|hurt|injured|tweaked|pulled|strained|twinged|niggle|niggled|onset)\b", re.I
+    r"\b(?:start|started|starts|began|begun|since|came\s+on|kicked\s+in|flared|hurt|injured|tweaked|strained|twinged|niggle|niggled|onset)\b", re.I
 )
 
 

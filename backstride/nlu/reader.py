@@ -60,7 +60,7 @@ from backstride.contract import (
 )
 from backstride.answers import merge_values
 from backstride.nlu.duration import NUMBER_WORDS, find_durations, number_value
-from backstride.nlu.timescope import CURRENT, EARLIER, LONG_AGO, PAST, TimeCues, clause_scopes
+from backstride.nlu.timescope import CURRENT, EARLIER, LONG_AGO, PAST, RECENT, TimeCues, clause_scopes
 
 __all__ = ["Finding", "SymptomReader", "NUMBER", "CHEST_MENTIONED", "LEXICON_DIR", "resolve"]
 
@@ -1067,8 +1067,10 @@ class _Interpreter:
         self.add(PAIN_RADIATION, value, start, m.cend, certainty=PLURAL if m.id == "legs" and not m.negated else None)
 
     def chest(self, m: _Match) -> None:
-        for i in range(max(0, m.start - self.pain_window), min(len(self.doc), m.end + self.pain_window)):
-            if m.start <= i < m.end or self.clause[i] != m.clause:
+        sent = self.doc[m.start].sent
+        window = self.pain_window + 4  # "a tight squeezing feeling on the left side of my chest"
+        for i in range(max(sent.start, m.start - window), min(sent.end, m.end + window)):
+            if m.start <= i < m.end:
                 continue
             if self.doc[i].norm_ in self.pains:
                 lo, hi = min(i, m.start), max(i + 1, m.end)
@@ -1079,10 +1081,10 @@ class _Interpreter:
 
     def breath(self, m: _Match) -> None:
         """Breathlessness: the chest pain rule when it is new or unexplained, else a reason to ask."""
-        clause_words = {t.norm_ for t in self.doc if self.clause[t.i] == m.clause}
+        sentence_words = {t.norm_ for t in self.doc[m.start].sent}
         if m.negated:
             self.add(CHEST_PAIN, False, m.cstart, m.cend)
-        elif clause_words & _NEW_WORDS or "which is new" in self.text[m.cstart : m.cend + 20].lower():
+        elif sentence_words & _NEW_WORDS:
             self.add(CHEST_PAIN, True, m.cstart, m.cend)
         else:
             self.add(CHEST_MENTIONED, True, m.cstart, m.cend)
@@ -1145,6 +1147,9 @@ class SymptomReader:
         self.rapid = PhraseMatcher(nlp.vocab, attr="NORM")
         self.rapid.add("rapid", [nlp.make_doc(p) for p in self.cues["rapid_worsening"]])
         self.pains = set(self.cues["pain_words"])
+        self.chest_words = self.pains | set(self.cues["chest_words"])
+        self.serious_fall = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.serious_fall.add("serious", [nlp.make_doc(p) for p in self.cues["serious_fall_signs"]])
         self.time_cues = TimeCues.load(self.lexicon_dir / "time.json")
         self.hedges = PhraseMatcher(nlp.vocab, attr="NORM")
         self.hedges.add("hedge", [nlp.make_doc(p) for p in self.cues["hedges"]])
@@ -1153,7 +1158,7 @@ class SymptomReader:
         """A function from a character offset to the time scope of its clause."""
         clause = doc._.bs_clauses or [0] * len(doc)
         if not len(doc):
-            return (lambda _offset: CURRENT), (lambda _offset: 0), set()
+            return (lambda _offset: CURRENT), (lambda _offset: 0), set(), -1, []
         n = clause[-1] + 1
         first = [-1] * n
         last = [0] * n
@@ -1176,7 +1181,20 @@ class SymptomReader:
             return clause[max(0, bisect_right(starts, offset) - 1)]
 
         hedged = {clause[s] for _, s, _e in self.hedges(doc)}
-        return scope_at, clause_of, hedged
+        # "... that one cleared up. Then 2 weeks ago it started again": all before the last
+        # account of the pain going away is an earlier episode
+        cleared = [m.end() for m in _CLEARED.finditer(clean) if not _NOT_CLEARED.search(clean[max(0, m.start() - 30) : m.start()])]
+        cleared_before = -1
+        if cleared:  # to the end of that clause, and a time right after it was the pain-free spell
+            last = cleared[-1]
+            i = max(0, bisect_right(starts, last) - 1)
+            ends = [t.idx + len(t) for t in doc if clause[t.i] == clause[i]]
+            cleared_before = max(ends[-1] if ends else last, last)
+            after = _TIME_RIGHT_AFTER.match(clean, last)
+            if after:
+                cleared_before = max(cleared_before, after.end())
+        serious = [doc[s].sent for _, s, _e in self.serious_fall(doc)]
+        return scope_at, clause_of, hedged, cleared_before, serious
 
     def _in_time_and_certainty(self, findings: List[Finding], doc: Doc, where) -> List[Finding]:
         """Scope every finding in time and say how sure an emergency-level one is.
@@ -1191,18 +1209,23 @@ class SymptomReader:
           pain that keeps coming back, which are history by nature; a duration is
           dropped only when it measured an earlier episode ("it lasted 6 weeks").
         """
-        scope_at, clause_of, hedged_clauses = where
+        scope_at, clause_of, hedged_clauses, cleared_before, serious = where
         kept: List[Finding] = []
         for f in findings:
             scope = scope_at(f.start)
-            f = replace(f, scope=scope)
+            before_clearing = f.end <= cleared_before and f.slot != PAIN_SEVERITY
+            f = replace(f, scope=EARLIER if before_clearing and scope in (CURRENT, RECENT) else scope)
             if is_emergency_level(f):
                 if f.certainty == PLAIN and _PLURAL_LEGS.search(f.text) and not _BOTH_SIDES.search(f.text):
                     f = replace(f, certainty=PLURAL)  # "down my legs": both, or one told loosely?
-                if f.slot == TRAUMA and scope in PAST:
+                if f.slot == TRAUMA and f.certainty == MINOR and _near_serious_sign(f, doc, serious):
+                    f = replace(f, certainty=PLAIN)  # "... came down flat on my back. Lay there a few minutes"
+                if f.slot == TRAUMA and f.scope in PAST and not before_clearing:
                     kept.append(replace(f, value=False, certainty=PAST_EVENT))
                     continue
-                if scope != CURRENT:
+                if f.scope in PAST or (f.slot == TRAUMA and f.scope != CURRENT):
+                    # an old sign, or a fall weeks back: is it this pain's? (a symptom told
+                    # "in the last month" is still going on: it stays plain)
                     f = replace(f, certainty=PAST_EVENT)
                 elif f.certainty == PLAIN and clause_of(f.start) in hedged_clauses:
                     f = replace(f, certainty=HEDGE)
@@ -1210,10 +1233,19 @@ class SymptomReader:
                 continue
             if f.certainty == HEDGE:
                 continue  # "not sure if it goes below the knee": the form asks
-            if scope in PAST and f.slot not in (RECURRING_DESPITE_REST, NUMBER) and not _is_cancer(f):
-                if f.slot != PAIN_DURATION_DAYS or scope == EARLIER:
+            if f.scope in PAST and f.slot not in (RECURRING_DESPITE_REST, NUMBER, PAIN_LOCATION) and not _is_cancer(f):
+                if f.slot != PAIN_DURATION_DAYS or f.scope == EARLIER:
                     continue
+            if f.slot == RECURRING_DESPITE_REST and f.scope == LONG_AGO:
+                continue  # "on and off till my surgery in 2003": history, not this pain
             kept.append(f)
+        # A span of years told as history ("an injury that goes back to 2000, nearly 15 yrs")
+        # gives way to a duration of this episode.
+        if any(f.slot == PAIN_DURATION_DAYS and f.scope not in PAST for f in kept):
+            kept = [f for f in kept if not (f.slot == PAIN_DURATION_DAYS and f.scope == LONG_AGO)]
+        # Where it hurt in an earlier episode counts only when nothing says where it hurts now.
+        if any(f.slot == PAIN_LOCATION and f.scope not in PAST for f in kept):
+            kept = [f for f in kept if not (f.slot == PAIN_LOCATION and f.scope in PAST)]
         return kept
 
     def read(self, text: str, now: datetime | None = None) -> List[Finding]:
@@ -1231,7 +1263,7 @@ class SymptomReader:
     def _read(self, text: str, now: datetime) -> List[Finding]:
         clean, offsets = clean_text(text)
         doc = self.nlp(clean)
-        interpreter = _Interpreter(doc, clean, self.cues, self.rapid, self.pains, self.locations)
+        interpreter = _Interpreter(doc, clean, self.cues, self.rapid, self.chest_words, self.locations)
         findings = interpreter.run()
         where = self._scopes(doc, clean, now)
 
@@ -1309,6 +1341,31 @@ def is_emergency_level(finding: Finding) -> bool:
     """True for a positive emergency-level finding, plain or to be confirmed."""
     want = EMERGENCY_VALUES.get(finding.slot)
     return want is not None and finding.value == want and type(finding.value) is type(want)
+
+
+#: The pain told as gone: "that one cleared up", "by early July that was gone", "it was FINE".
+_CLEARED = re.compile(
+    r"\b(?:cleared(?:\s+up)?|went\s+away|(?:was|were|had|'d)\s+(?:\w+\s+)?gone|settled(?:\s+down)?|healed(?:\s+up)?|"
+    r"resolved|disappeared|back\s+to\s+normal|pain[-\s]free|(?:it|back|that)\s+(?:was|felt)\s+(?:totally\s+|completely\s+|just\s+)?fine)\b"
+    r"(?!\s+(?:now|yet|today|at\s+the\s+moment))",
+    re.I,
+)
+
+
+#: "... and was fine the last few weeks": the time right after a clearing is pain-free time.
+_TIME_RIGHT_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,3}?(?:for\s+)?(?:the\s+)?(?:last|past)?\s*(?:few|couple\s+of|\d+|\w+)\s+(?:days|weeks|months)\b", re.I)
+#: "never really went away", "hope it settles": not an account of the pain going away.
+_NOT_CLEARED = re.compile(r"\b(?:never|not|n't|no|nt|once|if|until|till|when|hope|hoping|wait\s+for)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def _near_serious_sign(f: Finding, doc: Doc, serious: List[Span]) -> bool:
+    """A sign of a serious fall in the fall's sentence or the next two."""
+    if not serious:
+        return False
+    sent = next((s for s in doc.sents if s.start_char <= f.start < s.end_char), None)
+    if sent is None:
+        return False
+    return any(sent.start <= s.start and s.start_char - sent.end_char < 400 for s in serious)
 
 
 def _is_cancer(finding: Finding) -> bool:
