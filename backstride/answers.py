@@ -316,9 +316,13 @@ def interpret(
                 continue  # not a fact until the runner confirms it
         heard.setdefault(slot, []).append(value)
 
+    # A sign to confirm outweighs an old fall read as "no serious fall this time": the
+    # runner's yes or no decides ("the fall didn't seem like much" beside "went down hard").
+    confirm = {slot: words for slot, words in confirm.items() if slot not in heard or not any(heard[slot])}
+    heard = {slot: values for slot, values in heard.items() if slot not in confirm}
     update = Update(
         {slot: merge_values(slot, values) for slot, values in heard.items()},
-        confirm={slot: words for slot, words in confirm.items() if slot not in heard or not any(heard[slot])},
+        confirm=confirm,
         heard=sources,
         chest_mentioned=chest_mentioned,
     )

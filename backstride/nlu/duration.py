@@ -116,7 +116,7 @@ _ANCHORS = [
     (re.compile(rf"\b(?:{_SINCE}\s+)?this\s+afternoon\b", re.I), 0.15),
     (re.compile(rf"\b(?:{_SINCE}\s+)?(?:this\s+evening|tonight)\b", re.I), 0.1),
     (re.compile(r"\b(?:since|started|starting|began|from)\s+(?:earlier\s+)?today\b|\bearlier\s+today\b|\btoday's\b|\b(?:only|just)\s+(?:since\s+)?today\b|^\s*today\b", re.I), 0.2),
-    (re.compile(r"\b(?:since|started|starting|began)\s+(?:last\s+)?week\b", re.I), 7.0),
+    (re.compile(r"\b(?:since|started|starting|began)\s+(?:last\s+)?week\b(?!\s*\d)", re.I), 7.0),
     (re.compile(r"\b(?:since|started|starting|began)\s+(?:last\s+)?month\b", re.I), 30.0),
 ]
 _WEEKDAY_RE = re.compile(
@@ -356,7 +356,11 @@ _DATE_RES = [
 _HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new year": (1, 1), "new years": (1, 1), "halloween": (10, 31), "easter": (4, 5)}
 _HOLIDAY_RE = re.compile(rf"\b{_ONSET_BEFORE}\s+(?:just\s+)?(?:before\s+|after\s+)?(?:the\s+)?(?P<h>christmas|xmas|new\s+years?|halloween|easter)\b", re.I)
 #: "since 2019", "started in 2021": from that year's first day.
-_YEAR_RE = re.compile(r"\b(?:since|from|started|starting|began|begun)\s+(?:(?:early|late|mid)\s+)?(?:in\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
+_YEAR_RE = re.compile(r"\b(?:since|started|starting|began|begun)\s+(?:(?:early|late|mid)\s+)?(?:in\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
+#: "(the 22nd)", "since the 3rd": a day of this month, or of the last one.
+_DAY_OF_MONTH_RE = re.compile(
+    rf"(?:\b(?P<cue>since|started|began|from)\s+|\(|\bon\s+)the\s+(?P<dom>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})", re.I
+)
 #: "going on day 3", "it's day three now", "day 4 of this"
 _DAY_N_RE = re.compile(
     rf"\b(?:(?:going\s+on|now\s+on|on|it'?s|its|now|into|this\s+is|we'?re\s+at|i'?m\s+(?:on|at))\s+day\s+(?P<n>\d{{1,3}}|{_WORD})(?![\w/:])(?!\s+of\s+(?:my|the|a|this)\s+(?:plan|training|program|block|streak|challenge|taper|course))"
@@ -422,6 +426,18 @@ def _date_candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
         year = int(m.group("year"))
         if year <= now.year:
             yield DurationMatch(m.start(), m.end(), _days_since(date(year, 1, 1), now), m.group(0))
+    for m in _DAY_OF_MONTH_RE.finditer(text):
+        day_of_month = int(m.group("dom"))
+        if not (m.group("cue") or _ONSET_IN_SENTENCE.search(_sentence_of(text, m.start(), m.end()))):
+            continue
+        month, year = now.month, now.year
+        if day_of_month > now.day:  # "the 22nd" said on the 3rd: last month's
+            month, year = (month - 1, year) if month > 1 else (12, year - 1)
+        try:
+            when = date(year, month, day_of_month)
+        except ValueError:
+            continue
+        yield DurationMatch(m.start(), m.end(), _days_since(when, now), m.group(0))
     for m in _DAY_N_RE.finditer(text):
         value = number_value(m.group("n") or m.group("n2"))
         if value is not None and 0 < value <= 365:

@@ -471,7 +471,7 @@ if not Doc.has_extension("bs_clauses"):
 #: Words that show a site before a symptom is not its subject ("foot and tingling").
 _NOT_SUBJECT_LINKS = {"and", "or", "in", "on", "with", "but", "of", "to", "from", "after", "before", "my", "the", "a", "nor", "plus"}
 _BODY_WORDS = {"back", "spine", "neck", "hip", "hips", "leg", "legs", "glute", "glutes", "bum", "knee", "foot", "feet", "body", "muscles"}
-_QUESTION_WORDS = {"is", "are", "does", "do", "can", "could", "should", "would", "will", "what", "why", "how", "when", "which", "whats", "what's"}
+_QUESTION_WORDS = {"is", "are", "does", "do", "can", "could", "should", "would", "will", "what", "why", "how", "when", "which", "whats", "what's", "or", "maybe"}
 #: Words that make a clause the runner's own (for third_party_before); "my" comes
 #: after the relative in "my mum had ...", so it is met only when the runner is the subject.
 _RUNNER = {"i", "me", "my", "myself", "i'm", "im", "i've", "ive", "i'd"}
@@ -1148,6 +1148,8 @@ class SymptomReader:
         self.rapid.add("rapid", [nlp.make_doc(p) for p in self.cues["rapid_worsening"]])
         self.pains = set(self.cues["pain_words"])
         self.chest_words = self.pains | set(self.cues["chest_words"])
+        self.pain_link = frozenset(self.cues["pain_link_words"])
+        self.other_parts = frozenset(self.cues["other_body_parts"])
         self.serious_fall = PhraseMatcher(nlp.vocab, attr="NORM")
         self.serious_fall.add("serious", [nlp.make_doc(p) for p in self.cues["serious_fall_signs"]])
         self.time_cues = TimeCues.load(self.lexicon_dir / "time.json")
@@ -1210,8 +1212,14 @@ class SymptomReader:
           dropped only when it measured an earlier episode ("it lasted 6 weeks").
         """
         scope_at, clause_of, hedged_clauses, cleared_before, serious = where
+        sentences = list(doc.sents)
+        story = len(sentences) > 2  # a story, not an answer: times of other things abound
         kept: List[Finding] = []
         for f in findings:
+            if story and f.slot == PAIN_DURATION_DAYS and not self._about_the_pain(sentences, f.start):
+                continue  # "started training again on May 2nd", "was away last week"
+            if f.slot in _ELSEWHERE_FACTS and f.value is True and self._about_another_part(doc, clause_of, f):
+                continue  # "the tendonitis in my shoulder is coming back", "my elbow hurt in the night"
             scope = scope_at(f.start)
             before_clearing = f.end <= cleared_before and f.slot != PAIN_SEVERITY
             f = replace(f, scope=EARLIER if before_clearing and scope in (CURRENT, RECENT) else scope)
@@ -1241,12 +1249,32 @@ class SymptomReader:
             kept.append(f)
         # A span of years told as history ("an injury that goes back to 2000, nearly 15 yrs")
         # gives way to a duration of this episode.
+        # (but "two months ago I hurt my back" is this episode's start: it stays)
         if any(f.slot == PAIN_DURATION_DAYS and f.scope not in PAST for f in kept):
-            kept = [f for f in kept if not (f.slot == PAIN_DURATION_DAYS and f.scope == LONG_AGO)]
+            kept = [
+                f for f in kept
+                if not (f.slot == PAIN_DURATION_DAYS and f.scope == LONG_AGO and not _AGO.match(doc.text, f.end))
+            ]
         # Where it hurt in an earlier episode counts only when nothing says where it hurts now.
         if any(f.slot == PAIN_LOCATION and f.scope not in PAST for f in kept):
             kept = [f for f in kept if not (f.slot == PAIN_LOCATION and f.scope in PAST)]
         return kept
+
+    def _about_the_pain(self, sentences: List[Span], offset: int) -> bool:
+        """The sentence of ``offset`` speaks of the pain (or, when it is a fragment such as
+        "Until 10 days ago.", the sentence before it does)."""
+        for i, sent in enumerate(sentences):
+            if sent.start_char <= offset < sent.end_char:
+                if any(t.norm_ in self.pain_link or t.ent_type_ in (PAIN_LOCATION, BODY_SITE) for t in sent):
+                    return True
+                return len(sent) <= 6 and i > 0 and any(t.norm_ in self.pain_link for t in sentences[i - 1])
+        return True
+
+    def _about_another_part(self, doc: Doc, clause_of, f: Finding) -> bool:
+        """The finding's clause names another part of the body and not the back."""
+        c = clause_of(f.start)
+        words = {t.norm_ for t in doc if clause_of(t.idx) == c}
+        return bool(words & self.other_parts) and not words & _BACK_WORDS
 
     def read(self, text: str, now: datetime | None = None) -> List[Finding]:
         """Every fact stated in ``text``, sorted by position. Never raises on a string."""
@@ -1354,6 +1382,10 @@ _CLEARED = re.compile(
 
 #: "... and was fine the last few weeks": the time right after a clearing is pain-free time.
 _TIME_RIGHT_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,3}?(?:for\s+)?(?:the\s+)?(?:last|past)?\s*(?:few|couple\s+of|\d+|\w+)\s+(?:days|weeks|months)\b", re.I)
+#: Facts a runner may say of any part of the body; only the back's count.
+_ELSEWHERE_FACTS = frozenset({RECURRING_DESPITE_REST, WORSE_WITH_REST, WORSE_DURING_RUN})
+_BACK_WORDS = frozenset({"back", "spine", "hip", "hips", "glute", "glutes", "bum", "butt", "buttock", "sciatica", "lumbar", "si", "sacroiliac", "tailbone", "coccyx"})
+_AGO = re.compile(r"\s*(?:ago|back)\b", re.I)
 #: "never really went away", "hope it settles": not an account of the pain going away.
 _NOT_CLEARED = re.compile(r"\b(?:never|not|n't|no|nt|once|if|until|till|when|hope|hoping|wait\s+for)\s+(?:\w+\s+){0,2}$", re.I)
 
