@@ -829,6 +829,8 @@ class _Interpreter:
             norm = tok.norm_
             if norm in self.preps:
                 prep_at = i
+            elif norm in _LIST_WORDS or tok.ent_type_ in (BODY_SITE, PAIN_LOCATION):
+                pass  # a list of places: "into my arse, hamstring and calf"
             elif norm not in self.fillers and not tok.is_punct:
                 break
             i -= 1
@@ -1382,6 +1384,8 @@ _CLEARED = re.compile(
 
 #: "... and was fine the last few weeks": the time right after a clearing is pain-free time.
 _TIME_RIGHT_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,3}?(?:for\s+)?(?:the\s+)?(?:last|past)?\s*(?:few|couple\s+of|\d+|\w+)\s+(?:days|weeks|months)\b", re.I)
+#: Words that join a list of places the pain goes to.
+_LIST_WORDS = frozenset({"and", "then", "&", "or", "plus"})
 #: Facts a runner may say of any part of the body; only the back's count.
 _ELSEWHERE_FACTS = frozenset({RECURRING_DESPITE_REST, WORSE_WITH_REST, WORSE_DURING_RUN})
 _BACK_WORDS = frozenset({"back", "spine", "hip", "hips", "glute", "glutes", "bum", "butt", "buttock", "sciatica", "lumbar", "si", "sacroiliac", "tailbone", "coccyx"})
