@@ -110,7 +110,7 @@ _ANCHORS = [
     # (regex, days or a callable key, "since"-only?)
     (re.compile(rf"\b(?:{_SINCE}\s+)?(?:the\s+)?day\s+before\s+yesterday\b", re.I), 2.0),
     (re.compile(rf"\b(?:{_SINCE}\s+)?(?:yesterday|yday|yesterdy|yestrday|ystrdy|yest)\b", re.I), 1.0),
-    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:last|las)\s+night\b", re.I), 0.5),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:last|las)\s+night(?:'?s)?\b", re.I), 0.5),
     (re.compile(rf"\b(?:{_SINCE}\s+)?overnight\b", re.I), 0.5),
     (re.compile(rf"\b(?:{_SINCE}\s+)?this\s+morning\b", re.I), 0.3),
     (re.compile(rf"\b(?:{_SINCE}\s+)?this\s+afternoon\b", re.I), 0.15),
@@ -126,8 +126,12 @@ _WEEKDAY_RE = re.compile(
 #: "Saturday before last", "the Sunday before last": a week before the last such day.
 _BEFORE_LAST_RE = re.compile(rf"\b(?:the\s+)?{_WEEKDAY}\s+before\s+last\b", re.IGNORECASE)
 _WEEKEND_RE = re.compile(
-    rf"\b(?:(?:{_SINCE}|over|at|on|during|after)\s+(?:the|this\s+past|last)\s+weekend|last\s+weekend|weekend's)\b",
+    rf"\b(?:(?:{_SINCE}|over|at|on|during|after)\s+(?:the|this\s+past|last)\s+weekend|last\s+weekend|weekend's|(?<=hurt\s)(?:my\s+back\s+)?this\s+weekend)\b",
     re.IGNORECASE,
+)
+#: A sentence told in the past: a bare weekday in it is a day gone by ("Tuesday it all went to pot").
+_PAST_TENSE = re.compile(
+    r"\b(?:went|was|were|had|did|felt|got|started|began|woke|hurt|tweaked|pulled|ran|tried|came|happened|noticed|did\s+it)\b", re.I
 )
 _FUTURE_MARKERS = re.compile(
     r"\b(?:will|going\s+to|gonna|next|this\s+coming|planning|plan\s+to|hoping|hope\s+to|race\s+is|racing|coming\s+up)\b|'ll\b",
@@ -224,8 +228,15 @@ _ONE_DAY_WHEN = re.compile(r"\s+(?:i|we|he|she|it|my|when|last|this|out|on|at|in
 _FOR_BEFORE = re.compile(r"\b(?:for|about|around|only|just|over|past|last)\s*$", re.I)
 
 
+_PAIN_FREE_SINCE = re.compile(
+    r"\b(?:haven'?t|hasn'?t|hadn'?t|have\s+not|has\s+not|never|not)\b[^.!?]{0,40}\bsince\s+(?:about\s+|around\s+|maybe\s+)?$", re.I
+)
+
+
 def _context_rejects(text: str, start: int, end: int, unit_days: float, has_last: bool) -> bool:
     before = text[max(0, start - 40) : start]
+    if _PAIN_FREE_SINCE.search(text[max(0, start - 80) : start]):
+        return True  # "I haven't had any back trouble since about 3 years ago": pain-free time
     after = text[end : end + 30]
     if _BAD_AFTER.match(after.lstrip() if after[:1].isspace() else after):
         # "a week or so" is fine; "a week off" / "3 weeks to go" are not.
@@ -323,8 +334,12 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
             yield DurationMatch(m.start(), m.end(), float(days), m.group(0))
     for m in _WEEKDAY_RE.finditer(text):
         pre = (m.group("pre") or "").lower()
-        if not pre and not m.group("poss") and not re.search(r"\bsince\b", _sentence_before(text, m.start())[-40:], re.I):
-            continue  # a bare "Sunday" may be in the future; "since my long run Sunday" is not
+        if (
+            not pre and not m.group("poss")
+            and not re.search(r"\bsince\b", _sentence_before(text, m.start())[-40:], re.I)
+            and not _PAST_TENSE.search(_sentence_of(text, m.start(), m.end()))
+        ):
+            continue  # a bare "Sunday" may be in the future; "since my long run Sunday" or "Tuesday it all went to pot" is not
         if pre in ("on", "during", "after", "") and _FUTURE_MARKERS.search(_sentence_before(text, m.start()) + text[m.end() : m.end() + 20]):
             continue
         wd = next(i for i, name in enumerate(_WEEKDAYS) if name.startswith(m.group("wd").lower()[:3]))

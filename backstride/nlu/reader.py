@@ -1060,6 +1060,8 @@ class _Interpreter:
         value = _SITE_RADIATION.get(m.id)
         if value is None:
             return
+        if m.end < len(self.doc) and self.doc[m.end].norm_ in _SITE_ACTION_VERBS:
+            return  # "my left foot slipped": the foot did something, the pain went nowhere
         prep = self.radiation_cue_start(m)
         if prep is None and m.id != "past_knee" and not self.radiating_in_clause(m):
             return
@@ -1188,6 +1190,12 @@ class SymptomReader:
         # "... that one cleared up. Then 2 weeks ago it started again": all before the last
         # account of the pain going away is an earlier episode
         cleared = [m.end() for m in _CLEARED.finditer(clean) if not _NOT_CLEARED.search(clean[max(0, m.start() - 30) : m.start()])]
+        # ... and only when the pain is told again after it ("Back felt fine" on today's run
+        # ends nothing: there is no new pain after it)
+        while cleared and not any(
+            t.idx > cleared[-1] and (t.norm_ in self.pain_link or t.ent_type_ == PAIN_LOCATION) for t in doc
+        ):
+            cleared.pop()
         cleared_before = -1
         if cleared:  # to the end of that clause, and a time right after it was the pain-free spell
             last = cleared[-1]
@@ -1246,8 +1254,11 @@ class SymptomReader:
             if f.scope in PAST and f.slot not in (RECURRING_DESPITE_REST, NUMBER, PAIN_LOCATION) and not _is_cancer(f):
                 if f.slot != PAIN_DURATION_DAYS or f.scope == EARLIER:
                     continue
-            if f.slot == RECURRING_DESPITE_REST and f.scope == LONG_AGO:
-                continue  # "on and off till my surgery in 2003": history, not this pain
+            if f.slot == RECURRING_DESPITE_REST and f.value is True:
+                if f.scope in PAST and not _COUNTS_EPISODES.search(f.text):
+                    continue  # "on and off till my surgery in 2003": history, not this pain
+                if story and _FREQUENCY_ONLY.search(f.text) and not self._pain_in_clause(doc, clause_of, f):
+                    continue  # "every so often I do an early morning run"
             kept.append(f)
         # A span of years told as history ("an injury that goes back to 2000, nearly 15 yrs")
         # gives way to a duration of this episode.
@@ -1269,8 +1280,16 @@ class SymptomReader:
             if sent.start_char <= offset < sent.end_char:
                 if any(t.norm_ in self.pain_link or t.ent_type_ in (PAIN_LOCATION, BODY_SITE) for t in sent):
                     return True
-                return len(sent) <= 6 and i > 0 and any(t.norm_ in self.pain_link for t in sentences[i - 1])
+                onset = any(t.norm_ in _ONSET_VERBS for t in sent)  # "Woke up yesterday and could hardly walk"
+                return (len(sent) <= 6 or onset) and i > 0 and any(t.norm_ in self.pain_link for t in sentences[i - 1])
         return True
+
+    def _pain_in_clause(self, doc: Doc, clause_of, f: Finding) -> bool:
+        c = clause_of(f.start)
+        return any(
+            (t.norm_ in self.pain_link or t.ent_type_ == PAIN_LOCATION) and not (f.start <= t.idx < f.end)
+            for t in doc if clause_of(t.idx) == c
+        )
 
     def _about_another_part(self, doc: Doc, clause_of, f: Finding) -> bool:
         """The finding's clause names another part of the body and not the back."""
@@ -1376,7 +1395,7 @@ def is_emergency_level(finding: Finding) -> bool:
 #: The pain told as gone: "that one cleared up", "by early July that was gone", "it was FINE".
 _CLEARED = re.compile(
     r"\b(?:cleared(?:\s+up)?|went\s+away|(?:was|were|had|'d)\s+(?:\w+\s+)?gone|settled(?:\s+down)?|healed(?:\s+up)?|"
-    r"resolved|disappeared|back\s+to\s+normal|pain[-\s]free|(?:it|back|that)\s+(?:was|felt)\s+(?:totally\s+|completely\s+|just\s+)?fine)\b"
+    r"resolved|disappeared|(?:was|were|got|felt|been)\s+back\s+to\s+normal|pain[-\s]free|(?:it|back|that)\s+(?:was|felt)\s+(?:totally\s+|completely\s+|just\s+)?fine)\b"
     r"(?!\s+(?:now|yet|today|at\s+the\s+moment))",
     re.I,
 )
@@ -1384,14 +1403,20 @@ _CLEARED = re.compile(
 
 #: "... and was fine the last few weeks": the time right after a clearing is pain-free time.
 _TIME_RIGHT_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,3}?(?:for\s+)?(?:the\s+)?(?:last|past)?\s*(?:few|couple\s+of|\d+|\w+)\s+(?:days|weeks|months)\b", re.I)
+#: Verbs that tell when something began: a sentence with one may take its pain from the one before.
+_ONSET_VERBS = frozenset({"woke", "wake", "started", "began", "begun", "happened", "kicked", "came", "put", "threw", "did"})
+#: Verbs after a site that make it the subject, not where the pain goes: "my left foot slipped".
+_SITE_ACTION_VERBS = frozenset({"slipped", "slid", "caught", "hit", "landed", "twisted", "rolled", "gave", "went", "got", "kicked", "stepped"})
 #: Words that join a list of places the pain goes to.
 _LIST_WORDS = frozenset({"and", "then", "&", "or", "plus"})
 #: Facts a runner may say of any part of the body; only the back's count.
 _ELSEWHERE_FACTS = frozenset({RECURRING_DESPITE_REST, WORSE_WITH_REST, WORSE_DURING_RUN})
 _BACK_WORDS = frozenset({"back", "spine", "hip", "hips", "glute", "glutes", "bum", "butt", "buttock", "sciatica", "lumbar", "si", "sacroiliac", "tailbone", "coccyx"})
+_COUNTS_EPISODES = re.compile(r"\b(?:time|times|again|back|returns?|returned|recurr\w*|every)\b", re.I)
+_FREQUENCY_ONLY = re.compile(r"every\s+so\s+often|every\s+now\s+and\s+then|now\s+and\s+again|from\s+time\s+to\s+time|on\s+and\s+off|off\s+and\s+on", re.I)
 _AGO = re.compile(r"\s*(?:ago|back)\b", re.I)
 #: "never really went away", "hope it settles": not an account of the pain going away.
-_NOT_CLEARED = re.compile(r"\b(?:never|not|n't|no|nt|once|if|until|till|when|hope|hoping|wait\s+for)\s+(?:\w+\s+){0,2}$", re.I)
+_NOT_CLEARED = re.compile(r"\b(?:never|not|n't|no|nt|once|if|until|till|when|hope|hoping|hopefully|wait\s+for)\s+(?:\w+\s+){0,2}$", re.I)
 
 
 def _near_serious_sign(f: Finding, doc: Doc, serious: List[Span]) -> bool:
