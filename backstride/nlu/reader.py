@@ -1062,6 +1062,8 @@ class _Interpreter:
             return
         if m.end < len(self.doc) and self.doc[m.end].norm_ in _SITE_ACTION_VERBS:
             return  # "my left foot slipped": the foot did something, the pain went nowhere
+        if m.start > 0 and self.doc[m.start].norm_ in _OTHERS_OWN or self.doc[max(0, m.start - 1)].norm_ in _OTHERS_OWN:
+            return  # "it goes down her leg": someone else's
         prep = self.radiation_cue_start(m)
         if prep is None and m.id != "past_knee" and not self.radiating_in_clause(m):
             return
@@ -1094,6 +1096,8 @@ class _Interpreter:
             self.add(CHEST_MENTIONED, True, m.cstart, m.cend)
 
     def radiation(self, m: _Match) -> None:
+        if any(t.norm_ in _OTHERS_OWN for t in self.doc[m.start : m.end]):
+            return  # "it goes down her leg"
         if m.id == "any":
             if m.negated:
                 self.add(PAIN_RADIATION, "none", m.cstart, m.cend)
@@ -1192,9 +1196,7 @@ class SymptomReader:
         cleared = [m.end() for m in _CLEARED.finditer(clean) if not _NOT_CLEARED.search(clean[max(0, m.start() - 30) : m.start()])]
         # ... and only when the pain is told again after it ("Back felt fine" on today's run
         # ends nothing: there is no new pain after it)
-        while cleared and not any(
-            t.idx > cleared[-1] and (t.norm_ in self.pain_link or t.ent_type_ == PAIN_LOCATION) for t in doc
-        ):
+        while cleared and not any(t.idx > cleared[-1] and self._pain_word(t) for t in doc):
             cleared.pop()
         cleared_before = -1
         if cleared:  # to the end of that clause, and a time right after it was the pain-free spell
@@ -1278,23 +1280,28 @@ class SymptomReader:
         "Until 10 days ago.", the sentence before it does)."""
         for i, sent in enumerate(sentences):
             if sent.start_char <= offset < sent.end_char:
-                if any(t.norm_ in self.pain_link or t.ent_type_ in (PAIN_LOCATION, BODY_SITE) for t in sent):
+                if any(self._pain_word(t) for t in sent):
                     return True
                 onset = any(t.norm_ in _ONSET_VERBS for t in sent)  # "Woke up yesterday and could hardly walk"
-                return (len(sent) <= 6 or onset) and i > 0 and any(t.norm_ in self.pain_link for t in sentences[i - 1])
+                return (len(sent) <= 6 or onset) and i > 0 and any(self._pain_word(t) for t in sentences[i - 1])
         return True
+
+    def _pain_word(self, tok) -> bool:
+        """A word that speaks of the pain: "sore", "lower back", "my back" (not "drop back a week")."""
+        if tok.ent_type_ == PAIN_LOCATION:
+            return True
+        if tok.norm_ == "back":
+            return tok.i > 0 and tok.doc[tok.i - 1].norm_ in _BACK_OWNERS
+        return tok.norm_ in self.pain_link
 
     def _pain_in_clause(self, doc: Doc, clause_of, f: Finding) -> bool:
         c = clause_of(f.start)
-        return any(
-            (t.norm_ in self.pain_link or t.ent_type_ == PAIN_LOCATION) and not (f.start <= t.idx < f.end)
-            for t in doc if clause_of(t.idx) == c
-        )
+        return any(self._pain_word(t) and not (f.start <= t.idx < f.end) for t in doc if clause_of(t.idx) == c)
 
     def _about_another_part(self, doc: Doc, clause_of, f: Finding) -> bool:
         """The finding's clause names another part of the body and not the back."""
         c = clause_of(f.start)
-        words = {t.norm_ for t in doc if clause_of(t.idx) == c}
+        words = {t.norm_ for t in doc if clause_of(t.idx) == c and not (f.start <= t.idx < f.end)}
         return bool(words & self.other_parts) and not words & _BACK_WORDS
 
     def read(self, text: str, now: datetime | None = None) -> List[Finding]:
@@ -1402,9 +1409,17 @@ _CLEARED = re.compile(
 
 
 #: "... and was fine the last few weeks": the time right after a clearing is pain-free time.
-_TIME_RIGHT_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,3}?(?:for\s+)?(?:the\s+)?(?:last|past)?\s*(?:few|couple\s+of|\d+|\w+)\s+(?:days|weeks|months)\b", re.I)
+_TIME_RIGHT_AFTER = re.compile(
+    r"[\s,]*(?:(?:for|over|during|in)\s+)?(?:the\s+)?(?:last|past)\s+(?:few|couple\s+of|\d+|\w+)\s+(?:days|weeks|months)\b"
+    r"|[\s,]*for\s+(?:about\s+|around\s+)?(?:a\s+few|a\s+couple\s+of|\d+|\w+)\s+(?:days|weeks|months)\b(?!\s+(?:ago|back|later))",
+    re.I,
+)
 #: Verbs that tell when something began: a sentence with one may take its pain from the one before.
-_ONSET_VERBS = frozenset({"woke", "wake", "started", "began", "begun", "happened", "kicked", "came", "put", "threw", "did"})
+_ONSET_VERBS = frozenset({"woke", "wake", "started", "began", "begun", "happened", "kicked", "threw"})
+#: Possessives that make a leg someone else's.
+_OTHERS_OWN = frozenset({"her", "his", "their", "hers"})
+#: Words before "back" that make it the runner's back ("my back", "lower back").
+_BACK_OWNERS = frozenset({"my", "the", "his", "her", "lower", "low", "upper", "mid", "middle", "bad", "sore", "stiff", "whole", "your"})
 #: Verbs after a site that make it the subject, not where the pain goes: "my left foot slipped".
 _SITE_ACTION_VERBS = frozenset({"slipped", "slid", "caught", "hit", "landed", "twisted", "rolled", "gave", "went", "got", "kicked", "stepped"})
 #: Words that join a list of places the pain goes to.

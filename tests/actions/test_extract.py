@@ -49,3 +49,29 @@ def test_a_worse_finding_still_replaces_a_milder_one():
     tracker = make_tracker("now it goes past my knee", entities=[entity("pain_radiation", "below_knee")],
                            slots={"pain_radiation": "thigh"})
     assert slot_events(run_action(ActionExtractFacts(), tracker)[0]) == {"pain_radiation": "below_knee"}
+
+
+def test_a_sign_heard_uncertainly_waits_for_confirmation_with_the_runners_words():
+    from actions.extract import ActionExtractFacts
+    from tests.actions.conftest import make_tracker, run_action, slot_events
+
+    tracker = make_tracker(
+        "landed hard on my back",
+        entities=[{"entity": "trauma", "value": True, "extractor": "SymptomEntityExtractor", "certainty": "minor",
+                   "start": 0, "end": 11}],
+    )
+    events, _ = run_action(ActionExtractFacts(), tracker)
+    slots = slot_events(events)
+    assert "trauma" not in slots
+    assert slots["confirming"] == ["trauma"]
+    assert slots["heard"] == {"trauma": {"text": "landed hard", "why": "minor"}}
+
+
+def test_a_mention_of_breathing_is_remembered():
+    from actions.extract import ActionExtractFacts
+    from tests.actions.conftest import make_tracker, run_action, slot_events
+
+    tracker = make_tracker("out of breath", entities=[{"entity": "chest_mentioned", "value": True,
+                                                       "extractor": "SymptomEntityExtractor", "start": 0, "end": 13}])
+    events, _ = run_action(ActionExtractFacts(), tracker)
+    assert slot_events(events) == {"chest_mentioned": True}

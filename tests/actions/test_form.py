@@ -73,3 +73,28 @@ def test_an_answer_to_the_question_is_an_answer_whatever_the_intent():
     events, _ = run_action(ValidateBackPainForm(), tracker)
     assert not [e for e in events if e["event"] == "action_execution_rejected"]
     assert slot_events(events)["requested_slot"] == "pain_location"
+
+
+def test_a_sign_to_confirm_is_asked_first_with_its_emergency_advice_and_the_runners_words():
+    slots = {**KNOWN, "trauma": None, "confirming": ["trauma"], "heard": {"trauma": {"text": "landed hard", "why": "minor"}}}
+    tracker = make_tracker("landed hard on the trail yesterday", form_on=None, slots=slots)
+    events, dispatcher = run_action(ValidateBackPainForm(), tracker)
+    assert slot_events(events)["requested_slot"] == "trauma"
+    text = dispatcher.messages[-1]["text"]
+    assert '"landed hard"' in text and "emergency" in text and "To be sure I understood" in text
+    assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == ["/affirm", "/deny", "/not_sure"]
+
+
+def test_a_sign_to_confirm_is_not_asked_once_the_level_is_already_emergency():
+    slots = {**KNOWN, "emergency_signs": True, "trauma": None, "confirming": ["trauma"]}
+    tracker = make_tracker("I can't pee, and I landed hard", form_on="pain_location", slots=slots)
+    events, _ = run_action(ValidateBackPainForm(), tracker)
+    assert slot_events(events)["requested_slot"] is None
+
+
+def test_chest_pain_is_asked_for_mid_back_pain():
+    slots = {**KNOWN, "pain_location": "mid_back"}
+    tracker = make_tracker("mid back", form_on="pain_location", slots=slots, heard={"pain_location": "mid_back"})
+    events, dispatcher = run_action(ValidateBackPainForm(), tracker)
+    assert slot_events(events)["requested_slot"] == "chest_pain"
+    assert "chest" in dispatcher.messages[-1]["text"]

@@ -113,3 +113,59 @@ def test_settle_keeps_corrections_but_not_passing_reassurances():
     assert settle(heard, stored, None) == {"pain_duration_days": 14.0}
     assert settle(heard, stored, "trauma") == {"trauma": False, "pain_duration_days": 14.0}
     assert settle({"numbness_tingling": True}, {"numbness_tingling": False}, None) == {"numbness_tingling": True}
+
+
+# --- signs heard uncertainly (CONTRACT section 4.1) -------------------------------------
+
+
+def uncertain(slot, value, certainty, start=0, end=11):
+    return {"entity": slot, "value": value, "extractor": TRUSTED_EXTRACTOR, "certainty": certainty,
+            "start": start, "end": end}
+
+
+def test_a_sign_heard_uncertainly_sets_nothing_and_waits_for_a_confirmation():
+    update = interpret([uncertain("trauma", True, "minor")], "describe_pain", "landed hard on the trail", None)
+    assert update.values == {}
+    assert update.confirm == {"trauma": "landed hard"}
+    assert update.heard == {"trauma": {"text": "landed hard", "why": "minor"}}
+
+
+def test_a_plain_sign_beside_an_uncertain_one_needs_no_confirmation():
+    update = interpret(
+        [found("trauma", True), uncertain("trauma", True, "minor")], "describe_pain", "landed hard, hit by a car", None
+    )
+    assert update.values == {"trauma": True} and update.confirm == {}
+
+
+def test_an_old_fall_read_as_no_serious_fall_gives_way_to_a_sign_to_confirm():
+    update = interpret(
+        [uncertain("trauma", False, "past"), uncertain("trauma", True, "past", 20, 33)],
+        "describe_pain", "old fall in 2019; went down hard 3 weeks ago", None,
+    )
+    assert "trauma" not in update.values and "trauma" in update.confirm
+
+
+def test_an_old_accident_is_no_serious_fall_with_its_words_kept_for_the_explanation():
+    update = interpret([uncertain("trauma", False, "past", 0, 16)], "describe_pain", "came off my bike in 2019", None)
+    assert update.values == {"trauma": False} and update.confirm == {}
+    assert update.heard["trauma"] == {"text": "came off my bike", "why": "past"}
+
+
+def test_said_in_answer_to_its_own_question_a_possibly_minor_fall_is_an_answer():
+    update = interpret([uncertain("trauma", True, "minor", 2, 13)], "describe_pain", "I fell on the ice", "trauma")
+    assert update.values == {"trauma": True} and update.confirm == {}
+
+
+def test_a_hedge_stays_open_even_for_its_own_question():
+    update = interpret([uncertain("emergency_signs", True, "hedge")], "describe_pain", "maybe a numb groin", "emergency_signs")
+    assert "emergency_signs" not in update.values and "emergency_signs" in update.confirm
+
+
+def test_a_typed_entity_carries_no_certainty_of_its_own():
+    typed = {"entity": "trauma", "value": True, "extractor": "RegexMessageHandler", "certainty": "minor"}
+    assert interpret([typed], "describe_pain", '/describe_pain{"trauma": true}', None).values == {}
+
+
+def test_a_mention_of_the_chest_is_no_fact_but_a_reason_to_ask():
+    update = interpret([found("chest_mentioned", True)], "describe_pain", "out of breath on hills", None)
+    assert update.values == {} and update.chest_mentioned

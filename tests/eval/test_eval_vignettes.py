@@ -35,7 +35,9 @@ from backstride.contract import (
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / "scripts" / "eval_vignettes.py"
 RUNNERS = REPO_ROOT / "tests" / "vignettes" / "runners.yml"
-VIGNETTE_FILES = sorted((REPO_ROOT / "tests" / "vignettes").glob("*.yml")) + sorted(
+REAL = REPO_ROOT / "tests" / "vignettes" / "real"
+REAL_FILES = sorted(REAL.glob("*/*.yml"))
+VIGNETTE_FILES = sorted((REPO_ROOT / "tests" / "vignettes").glob("*.yml")) + REAL_FILES + sorted(
     (REPO_ROOT.parent / "shared" / "vignettes").glob("*.yml")
 )
 LEVELS = tuple(level.slot_value for level in Level)
@@ -560,7 +562,8 @@ def test_all_vignette_files_load():
 
 @pytest.mark.parametrize("path, raw", ALL_RAW, ids=ALL_IDS)
 def test_vignette_is_well_formed(path, raw):
-    assert set(raw) <= {"id", "opener", "facts", "stated", "expected_level", "emergency_in_opener"}
+    real = {"source", "sent_at", "confirms", "note"} if path in REAL_FILES else set()
+    assert set(raw) <= {"id", "opener", "facts", "stated", "expected_level", "emergency_in_opener"} | real
     assert isinstance(raw["opener"], str) and raw["opener"].strip()
     assert raw["expected_level"] in LEVELS
     facts = raw.get("facts") or {}
@@ -583,6 +586,8 @@ def test_vignette_is_well_formed(path, raw):
         assert slot in facts, f"{slot} is stated but its value is not given in facts"
     if raw.get("emergency_in_opener"):
         assert raw["expected_level"] == "emergency"
+    for slot in raw.get("confirms") or []:
+        assert slot in FORM_SLOTS and slot not in stated, slot
 
 
 # An independent reading of CONTRACT.md section 2 (deliberately not backstride.triage).
@@ -638,3 +643,51 @@ def test_runners_cover_every_level_and_rule():
     assert fired == set(RULE_IDS)
     assert any(not r.get("stated") for r in raws), "some openers state nothing"
     assert any(r.get("emergency_in_opener") for r in raws)
+
+
+# --- the real runners' stories (tests/vignettes/real) ------------------------------------
+
+
+def test_the_real_corpus_has_both_parts_every_level_and_its_sources():
+    dev = [raw for path, raw in ALL_RAW if path.parent == REAL / "dev"]
+    heldout = [raw for path, raw in ALL_RAW if path.parent == REAL / "heldout"]
+    assert len(dev) + len(heldout) >= 100 and len(heldout) >= 40
+    for part in (dev, heldout):
+        assert {raw["expected_level"] for raw in part} == set(LEVELS)
+    emergencies = [raw for raw in dev + heldout if raw["expected_level"] == "emergency"]
+    assert len(emergencies) >= 12
+    assert any(raw.get("emergency_in_opener") for raw in emergencies)
+    assert any(raw.get("confirms") for raw in emergencies)
+    assert all(str(raw["source"]).startswith("http") for raw in dev + heldout)
+    ids = [raw["id"] for raw in dev + heldout]
+    assert len(ids) == len(set(ids))
+
+
+def test_a_real_story_is_sent_with_its_own_date(tmp_path):
+    vignette = ev.parse_vignette(
+        {"id": "x", "opener": "since 22 May", "facts": {}, "stated": [], "expected_level": "modify_and_continue",
+         "sent_at": "2026-06-03", "source": "https://example.org/p", "confirms": ["trauma"], "note": "n"}
+    )
+    assert vignette.sent_at == "2026-06-03" and vignette.confirms == ("trauma",)
+    with pytest.raises(ev.VignetteError):
+        ev.parse_vignette({**{"id": "y", "opener": "o", "expected_level": "urgent"}, "sent_at": "June"})
+
+
+def test_parts_are_told_apart(tmp_path):
+    assert ev.part_of(str(REAL / "heldout" / "a.yml")) == "real-heldout"
+    assert ev.part_of(str(REAL / "dev" / "a.yml")) == "real-dev"
+    assert ev.part_of(str(RUNNERS)) == "ours"
+    assert ev.part_of(str(tmp_path / "shared" / "vignettes" / "dev.yml")) == "shared"
+
+
+def test_told_emergency_counts_only_runners_below_emergency():
+    results = [
+        ev.Result(id="a", source="s", expected="urgent", got="emergency", outcome=ev.OVER),
+        ev.Result(id="b", source="s", expected="emergency", got="emergency", outcome=ev.OK),
+        ev.Result(id="c", source="s", expected="stop_and_reassess", got="stop_and_reassess", outcome=ev.OK),
+    ]
+    summary = ev.summarize(results)
+    assert summary["told_emergency"] == ["a"] and summary["told_emergency_pct"] == 50.0
+    assert summary["confusion"]["urgent"]["emergency"] == 1
+    assert ev.gate_failures(summary, max_told_emergency=2)
+    assert not ev.gate_failures(summary, max_told_emergency=60)

@@ -187,3 +187,36 @@ def test_a_reading_nested_in_a_fuller_one_of_the_same_fact_is_dropped():
     below = Finding("pain_radiation", "below_knee", 5, 30, "down my leg past the knee")
     other = Finding("numbness_tingling", True, 5, 16, "down my leg")
     assert without_nested([thigh, below, other]) == [below, other]
+
+
+def test_a_sign_heard_uncertainly_forces_the_assessment_and_says_how_sure():
+    from rasa.shared.nlu.training_data.message import Message
+
+    component = SymptomEntityExtractor({})
+    message = Message(data={"text": "I landed hard on my back on the trail", "intent": {"name": "greet", "confidence": 0.9}})
+    component.process([message])
+    trauma = [e for e in message.get("entities") if e["entity"] == "trauma"]
+    assert trauma and trauma[0]["certainty"] == "minor"
+    assert message.get("intent")["name"] == "describe_pain"
+
+
+def test_dates_count_from_the_messages_own_time():
+    from rasa.shared.nlu.training_data.message import Message
+
+    component = SymptomEntityExtractor({})
+    message = Message(data={"text": "my back has hurt since 22 May", "metadata": {"sent_at": "2026-06-03"}})
+    component.process([message])
+    days = [e["value"] for e in message.get("entities") if e["entity"] == "pain_duration_days"]
+    assert days == [12.0]
+
+
+def test_message_time_reads_iso_dates_and_unix_timestamps_and_ignores_the_rest():
+    from datetime import datetime
+
+    from backstride.nlu.component import message_time
+
+    assert message_time({"sent_at": "2026-06-03"}) == datetime(2026, 6, 3)
+    assert message_time({"timestamp": 0}) is None
+    assert message_time({"sent_at": "not a date"}) is None
+    assert message_time("nope") is None
+    assert message_time({"timestamp": 1780000000}) is not None
