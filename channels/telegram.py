@@ -179,6 +179,18 @@ class BackstrideTelegramInput(TelegramInput):
         logger.info("Telegram webhook registered.")
         return True
 
+    def get_metadata(self, request: Any) -> Optional[Dict[str, Any]]:
+        """The message's own time (Telegram's ``date``), so "since Sunday" counts from when it was written."""
+        try:
+            update = request.json or {}
+        except Exception:  # noqa: BLE001 - an unreadable body is refused elsewhere
+            return None
+        if not isinstance(update, dict):
+            return None
+        message = update.get("message") or update.get("edited_message") or (update.get("callback_query") or {}).get("message")
+        date = message.get("date") if isinstance(message, dict) else None
+        return {"timestamp": date} if isinstance(date, int) and not isinstance(date, bool) else None
+
     @staticmethod
     def _read(update: Update) -> Tuple[Optional[Text], Optional[int], Optional[CallbackQuery]]:
         """The text, chat id and button tap of an update, ``(None, None, None)`` if none."""

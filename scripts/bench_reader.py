@@ -3,7 +3,9 @@
     .venv/bin/python scripts/bench_reader.py [--repeat 3]
 
 The messages are the labelled phrases (tests/nlu/phrases.yml) plus generated
-combinations of them, so short answers and long multi-symptom messages both count.
+combinations of them, so short answers and long multi-symptom messages both count;
+then the openers of the real runners' stories (tests/vignettes/real), long posts
+of up to 1,500 characters among them, are timed on their own.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=600, help="messages per round")
     parser.add_argument("--repeat", type=int, default=3, help="rounds (the first also warms caches)")
+    parser.add_argument("--real", type=Path, default=ROOT / "tests" / "vignettes" / "real",
+                        help="folder of real stories whose openers are timed too")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -75,6 +79,31 @@ def main() -> None:
     print(f"messages: {len(texts)} x {args.repeat} rounds, mean {chars:.0f} chars, {findings / args.repeat:.0f} findings a round")
     print(f"mean: {statistics.mean(timings):.3f} ms  median: {timings[len(timings) // 2]:.3f} ms  (CPU time: {cpu_ms:.3f} ms a message)")
     print(f"p95: {timings[int(len(timings) * 0.95)]:.3f} ms  p99: {timings[int(len(timings) * 0.99)]:.3f} ms  max: {timings[-1]:.3f} ms")
+    stories(reader, args.real, args.repeat, now)
+
+
+def stories(reader: SymptomReader, folder: Path, repeat: int, now: datetime) -> None:
+    """The real runners' openers: all of them, and the long posts (1,000 characters or more)."""
+    openers = [
+        v["opener"]
+        for path in sorted(folder.glob("*/*.yml"))
+        for v in (yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+    ]
+    if not openers:
+        return
+    for name, texts in (("real stories", openers), ("long posts (>= 1,000 chars)", [t for t in openers if len(t) >= 1000])):
+        if not texts:
+            continue
+        timings = []
+        for _ in range(repeat):
+            for text in texts:
+                t0 = time.perf_counter()
+                reader.read(text, now=now)
+                timings.append((time.perf_counter() - t0) * 1000)
+        timings.sort()
+        chars = statistics.mean(len(t) for t in texts)
+        print(f"{name}: {len(texts)} x {repeat}, mean {chars:.0f} chars (max {max(map(len, texts))}): "
+              f"mean {statistics.mean(timings):.3f} ms  p95 {timings[int(len(timings) * 0.95)]:.3f} ms  max {timings[-1]:.3f} ms")
 
 
 if __name__ == "__main__":

@@ -205,9 +205,9 @@ class PatternMatcher:
             index = len(self.token_patterns)
             self.token_patterns.append((kid, steps))
             # words the pattern cannot do without: a cheap test before trying it
-            # (the two most selective are enough: the full match checks the rest)
+            # (all of them: a pattern with one word missing from the text is never tried)
             required = sorted((v for kind, v, opt in steps if kind == "set" and not opt), key=len)
-            self.required.append(required[:2])
+            self.required.append(required)
             firsts: Set[str] = set()
             for kind, value, optional in steps:
                 if kind != "set":

@@ -4,6 +4,8 @@ These tests are marked `server`; `make test` runs them inside
 `scripts/with_servers.sh all`, which exports RASA_URL and RASA_AUTH_TOKEN.
 """
 
+from __future__ import annotations
+
 import os
 import uuid
 
@@ -18,9 +20,9 @@ class Chat:
         self.url, self.token, self.sender = url, token, sender
         self.http = requests.Session()
 
-    def say(self, text: str) -> list[dict]:
-        response = self.http.post(f"{self.url}/webhooks/rest/webhook",
-                                  json={"sender": self.sender, "message": text}, timeout=60)
+    def say(self, text: str, metadata: dict | None = None) -> list[dict]:
+        body = {"sender": self.sender, "message": text, **({"metadata": metadata} if metadata else {})}
+        response = self.http.post(f"{self.url}/webhooks/rest/webhook", json=body, timeout=60)
         response.raise_for_status()
         return response.json()
 

@@ -62,6 +62,51 @@ def test_an_emergency_mid_form_ends_the_questions_at_once(chat):
     assert not tracker["active_loop"].get("name")
 
 
+def test_an_uncertain_fall_is_confirmed_with_the_emergency_advice_first(chat):
+    replies = chat.texts("I went over on the kerb on my run yesterday and my lower back hurts")
+    first = "\n".join(replies)
+    assert '"went over on the kerb"' in first and "emergency number" in first
+    slots = chat.slots()
+    assert slots["requested_slot"] == "trauma" and slots["triage_level"] is None
+    chat.say("no, it was nothing much")
+    asked = answer_until_done(chat)
+    assert "trauma" not in asked
+    slots = chat.slots()
+    assert slots["trauma"] is False and slots["triage_level"] == "modify_and_continue"
+    result = chat.tracker()["events"]
+    last_bot = [e["text"] for e in result if e.get("event") == "bot" and e.get("text")][-1]
+    assert '"went over on the kerb"' in last_bot and "didn't count it" in last_bot
+
+
+def test_a_confirmed_sign_escalates(chat):
+    chat.say("I think my groin might be a bit numb since my long run, lower back sore")
+    assert chat.asking == "emergency_signs"
+    assert chat.slots()["triage_level"] is None
+    replies = chat.texts("yes")
+    assert "emergency" in replies[0].lower()
+    assert chat.slots()["triage_level"] == "emergency"
+
+
+def test_an_old_accident_is_not_an_emergency_and_is_not_asked_again(chat):
+    chat.say("I came off my bike in 2019 and my lower back has niggled since, sore for 4 days now")
+    asked = answer_until_done(chat)
+    assert "trauma" not in asked
+    slots = chat.slots()
+    assert slots["trauma"] is False and slots["triage_level"] == "stop_and_reassess"
+
+
+def test_chest_pain_is_asked_in_the_safety_check_for_mid_back_pain(chat):
+    chat.say("the middle of my back has been sore for 2 days")
+    asked = answer_until_done(chat)
+    assert "chest_pain" in asked and asked.index("chest_pain") < asked.index("systemic_signs")
+    assert chat.slots()["triage_level"] == "modify_and_continue"
+
+
+def test_a_date_counts_to_the_messages_own_day(chat):
+    chat.say("my lower back started hurting on 22 May", metadata={"sent_at": "2026-06-03"})
+    assert chat.slots()["pain_duration_days"] == 12.0
+
+
 def test_a_question_mid_form_is_answered_and_the_form_asks_again(chat):
     chat.say("my lower back hurts")
     chat.say("no")
