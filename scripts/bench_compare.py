@@ -201,9 +201,9 @@ class TimedClient(BotClient):
         super().__init__(*args, **kwargs)
         self.latencies_ms: list[float] = []
 
-    def send(self, sender: str, text: str) -> list[dict]:
+    def send(self, sender: str, text: str, sent_at: str = "") -> list[dict]:
         started = time.perf_counter()
-        replies = super().send(sender, text)
+        replies = super().send(sender, text, sent_at)
         self.latencies_ms.append((time.perf_counter() - started) * 1000)  # list.append is thread-safe
         return replies
 

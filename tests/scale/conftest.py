@@ -62,13 +62,13 @@ class TimedClient(BotClient):
     def _next_replica(self) -> str:
         return self.urls[self._turn % len(self.urls)]
 
-    def send(self, sender: str, text: str) -> list[dict]:
+    def send(self, sender: str, text: str, sent_at: str = "") -> list[dict]:
         self.url = self._next_replica()
         self._turn += 1
         self.sent.setdefault(sender, []).append(text)
         started = time.perf_counter()
         try:
-            return super().send(sender, text)
+            return super().send(sender, text, sent_at)
         finally:
             self.latencies.append(time.perf_counter() - started)
 
