@@ -1193,7 +1193,11 @@ class SymptomReader:
         hedged = {clause[s] for _, s, _e in self.hedges(doc)}
         # "... that one cleared up. Then 2 weeks ago it started again": all before the last
         # account of the pain going away is an earlier episode
-        cleared = [m.end() for m in _CLEARED.finditer(clean) if not _NOT_CLEARED.search(clean[max(0, m.start() - 30) : m.start()])]
+        cleared = [
+            m.end() for m in _CLEARED.finditer(clean)
+            if not _NOT_CLEARED.search(clean[max(0, m.start() - 30) : m.start()])
+            and (_PAIN_FREE.search(m.group(0)) or _CLEARED_SUBJECT.search(clean[max(0, m.start() - 40) : m.start()]))
+        ]
         # ... and only when the pain is told again after it ("Back felt fine" on today's run
         # ends nothing: there is no new pain after it)
         while cleared and not any(t.idx > cleared[-1] and self._pain_word(t) for t in doc):
@@ -1287,9 +1291,9 @@ class SymptomReader:
         return True
 
     def _pain_word(self, tok) -> bool:
-        """A word that speaks of the pain: "sore", "lower back", "my back" (not "drop back a week")."""
-        if tok.ent_type_ == PAIN_LOCATION:
-            return True
+        """A word that speaks of the pain: "sore", "lower back", a symptom, "my back" (not "drop back a week")."""
+        if tok.ent_type_ and tok.ent_type_ not in (IGNORE, QUALIFIER, BODY_SITE):
+            return True  # a symptom of the lexicon: "can't stand up straight", "lower back"
         if tok.norm_ == "back":
             return tok.i > 0 and tok.doc[tok.i - 1].norm_ in _BACK_OWNERS
         return tok.norm_ in self.pain_link
@@ -1430,6 +1434,12 @@ _BACK_WORDS = frozenset({"back", "spine", "hip", "hips", "glute", "glutes", "bum
 _COUNTS_EPISODES = re.compile(r"\b(?:time|times|again|back|returns?|returned|recurr\w*|every)\b", re.I)
 _FREQUENCY_ONLY = re.compile(r"every\s+so\s+often|every\s+now\s+and\s+then|now\s+and\s+again|from\s+time\s+to\s+time|on\s+and\s+off|off\s+and\s+on", re.I)
 _AGO = re.compile(r"\s*(?:ago|back)\b", re.I)
+#: What went away must be the pain ("that one cleared up"), not "my breathing settled".
+_CLEARED_SUBJECT = re.compile(
+    r"\b(?:it|that|this|one|thing|pain|ache|back|everything|all|which|they|symptoms?|injury|niggle|spasms?|sciatica|stiffness|soreness|hip|glute)\b"
+    r"(?:\s+\S+){0,3}\s*$", re.I
+)
+_PAIN_FREE = re.compile(r"pain|fine|normal", re.I)
 #: "never really went away", "hope it settles": not an account of the pain going away.
 _NOT_CLEARED = re.compile(r"\b(?:never|not|n't|no|nt|once|if|until|till|when|hope|hoping|hopefully|wait\s+for)\s+(?:\w+\s+){0,2}$", re.I)
 
