@@ -1200,7 +1200,7 @@ class SymptomReader:
         ]
         # ... and only when the pain is told again after it ("Back felt fine" on today's run
         # ends nothing: there is no new pain after it)
-        while cleared and not any(t.idx > cleared[-1] and self._pain_word(t) for t in doc):
+        while cleared and not any(t.idx > cleared[-1] and self._pain_word(t, symptoms=False) for t in doc):
             cleared.pop()
         cleared_before = -1
         if cleared:  # to the end of that clause, and a time right after it was the pain-free spell
@@ -1234,8 +1234,8 @@ class SymptomReader:
         for f in findings:
             if story and f.slot == PAIN_DURATION_DAYS and not self._about_the_pain(sentences, f.start):
                 continue  # "started training again on May 2nd", "was away last week"
-            if f.slot in _ELSEWHERE_FACTS and f.value is True and self._about_another_part(doc, clause_of, f):
-                continue  # "the tendonitis in my shoulder is coming back", "my elbow hurt in the night"
+            if (f.slot in _ELSEWHERE_FACTS and f.value is True or story and f.slot == PAIN_DURATION_DAYS) and self._about_another_part(doc, clause_of, f):
+                continue  # "the tendonitis in my shoulder is coming back", "a rolled ankle from a few days ago"
             scope = scope_at(f.start)
             before_clearing = f.end <= cleared_before and f.slot != PAIN_SEVERITY
             f = replace(f, scope=EARLIER if before_clearing and scope in (CURRENT, RECENT) else scope)
@@ -1290,10 +1290,11 @@ class SymptomReader:
                 return (len(sent) <= 6 or onset) and i > 0 and any(self._pain_word(t) for t in sentences[i - 1])
         return True
 
-    def _pain_word(self, tok) -> bool:
-        """A word that speaks of the pain: "sore", "lower back", a symptom, "my back" (not "drop back a week")."""
-        if tok.ent_type_ and tok.ent_type_ not in (IGNORE, QUALIFIER, BODY_SITE):
-            return True  # a symptom of the lexicon: "can't stand up straight", "lower back"
+    def _pain_word(self, tok, symptoms: bool = True) -> bool:
+        """A word that speaks of the pain: "sore", "lower back", "my back" (not "drop back a week"),
+        and with ``symptoms`` any symptom of the lexicon ("can't stand up straight")."""
+        if tok.ent_type_ == PAIN_LOCATION or (symptoms and tok.ent_type_ and tok.ent_type_ not in (IGNORE, QUALIFIER, BODY_SITE)):
+            return True
         if tok.norm_ == "back":
             return tok.i > 0 and tok.doc[tok.i - 1].norm_ in _BACK_OWNERS
         return tok.norm_ in self.pain_link
