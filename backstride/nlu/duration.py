@@ -155,7 +155,7 @@ _BAD_BEFORE = re.compile(
     r"(?:\b(?:every|each|per|once|twice|times|a|x|within|next|first|into|another|more|extra|other)"
     r"|\b(?:ran|run|running|jogged|jogging|walked|walking|raced|racing|trained|training|rested|rest|resting"
     r"|(?<!and\s)off|break|cycled|cycling|swam|hiked|sat|sitting|driving|drove|flew|taking|take|took|takes|spent|spend)"
-    r"(?:\s+for)?|\bby|\b(?:gave|give|giving|given)\s+it|\bwaited|\bwait|\bafford|\bspare|\blose|\bmiss|\bmissing|\b\d+\s*(?:k|km|kms|mi|miles?|times|x|runs|sessions|hours|hrs))"
+    r"(?:\s+for)?|\bby|\b(?:plan|programme|program|schedule|block|cycle)|\b(?:gave|give|giving|given)\s+it|\bwaited|\bwait|\bafford|\bspare|\blose|\bmiss|\bmissing|\b\d+\s*(?:k|km|kms|mi|miles?|times|x|runs|sessions|hours|hrs))"
     r"(?:\s+(?:about|around|roughly|approx\.?|maybe|like|almost|nearly|over|the|a|an|just|only))*\s*$",
     re.IGNORECASE,
 )

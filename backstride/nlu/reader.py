@@ -1200,6 +1200,12 @@ class SymptomReader:
         ]
         # ... and only when the pain is told again after it ("Back felt fine" on today's run
         # ends nothing: there is no new pain after it)
+        # A clearing told of an old episode ("(that one cleared up)" after "back in 2009") is no
+        # boundary of this story.
+        cleared = [
+            end for end in cleared
+            if scope_at(max(0, end - 1)) != LONG_AGO and not _OLD_TIME.search(_sentence_before(clean, end))
+        ]
         while cleared and not any(t.idx > cleared[-1] and self._pain_word(t, symptoms=False) for t in doc):
             cleared.pop()
         cleared_before = -1
@@ -1232,8 +1238,8 @@ class SymptomReader:
         story = len(sentences) > 2  # a story, not an answer: times of other things abound
         kept: List[Finding] = []
         for f in findings:
-            if story and f.slot == PAIN_DURATION_DAYS and not self._about_the_pain(sentences, f.start):
-                continue  # "started training again on May 2nd", "was away last week"
+            if story and f.slot == PAIN_DURATION_DAYS and not _CALENDAR_DAY.search(f.text) and not self._about_the_pain(sentences, f.start):
+                continue  # "six months of training", "was away last week"; a day named stays ("Saturday started great.")
             if (f.slot in _ELSEWHERE_FACTS and f.value is True or story and f.slot == PAIN_DURATION_DAYS) and self._about_another_part(doc, clause_of, f):
                 continue  # "the tendonitis in my shoulder is coming back", "a rolled ankle from a few days ago"
             scope = scope_at(f.start)
@@ -1304,9 +1310,15 @@ class SymptomReader:
         return any(self._pain_word(t) and not (f.start <= t.idx < f.end) for t in doc if clause_of(t.idx) == c)
 
     def _about_another_part(self, doc: Doc, clause_of, f: Finding) -> bool:
-        """The finding's clause names another part of the body and not the back."""
+        """The finding's clause names another part of the body and not the back (for a duration,
+        the few words around it: "a pulled back since Tuesday, a rolled ankle from a few days ago")."""
         c = clause_of(f.start)
-        words = {t.norm_ for t in doc if clause_of(t.idx) == c and not (f.start <= t.idx < f.end)}
+        if f.slot == PAIN_DURATION_DAYS:
+            span = doc.char_span(f.start, f.end, alignment_mode="expand")
+            near = doc[max(0, span.start - 6) : span.end + 4] if span is not None else doc[0:0]
+            words = {t.norm_ for t in near if clause_of(t.idx) == c and not (f.start <= t.idx < f.end)}
+        else:
+            words = {t.norm_ for t in doc if clause_of(t.idx) == c and not (f.start <= t.idx < f.end)}
         return bool(words & self.other_parts) and not words & _BACK_WORDS
 
     def read(self, text: str, now: datetime | None = None) -> List[Finding]:
@@ -1429,12 +1441,23 @@ _BACK_OWNERS = frozenset({"my", "the", "his", "her", "lower", "low", "upper", "m
 _SITE_ACTION_VERBS = frozenset({"slipped", "slid", "caught", "hit", "landed", "twisted", "rolled", "gave", "went", "got", "kicked", "stepped"})
 #: Words that join a list of places the pain goes to.
 _LIST_WORDS = frozenset({"and", "then", "&", "or", "plus"})
+#: A day named in a story is usually when the pain began: it needs no pain word beside it.
+_CALENDAR_DAY = re.compile(r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)day|\byesterday\b", re.I)
 #: Facts a runner may say of any part of the body; only the back's count.
 _ELSEWHERE_FACTS = frozenset({RECURRING_DESPITE_REST, WORSE_WITH_REST, WORSE_DURING_RUN})
 _BACK_WORDS = frozenset({"back", "spine", "hip", "hips", "glute", "glutes", "bum", "butt", "buttock", "sciatica", "lumbar", "si", "sacroiliac", "tailbone", "coccyx"})
 _COUNTS_EPISODES = re.compile(r"\b(?:time|times|again|back|returns?|returned|recurr\w*|every)\b", re.I)
 _FREQUENCY_ONLY = re.compile(r"every\s+so\s+often|every\s+now\s+and\s+then|now\s+and\s+again|from\s+time\s+to\s+time|on\s+and\s+off|off\s+and\s+on", re.I)
 _AGO = re.compile(r"\s*(?:ago|back)\b", re.I)
+#: A year or "years ago" before a clearing in its sentence: the clearing is an old episode's.
+_OLD_TIME = re.compile(r"\b(?:19|20)\d\d\b|\byears?\s+(?:ago|back)\b", re.I)
+
+
+def _sentence_before(text: str, end: int) -> str:
+    cut = max(text.rfind(ch, 0, end) for ch in ".!?\n")
+    return text[cut + 1 : end]
+
+
 #: What went away must be the pain ("that one cleared up"), not "my breathing settled".
 _CLEARED_SUBJECT = re.compile(
     r"\b(?:it|that|this|one|thing|pain|ache|back|everything|all|which|they|symptoms?|injury|niggle|spasms?|sciatica|stiffness|soreness|hip|glute)\b"
