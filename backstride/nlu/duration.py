@@ -129,6 +129,9 @@ _WEEKEND_RE = re.compile(
     rf"\b(?:(?:{_SINCE}|over|at|on|during|after)\s+(?:the|this\s+past|last)\s+weekend|last\s+weekend|weekend's|(?<=hurt\s)(?:my\s+back\s+)?this\s+weekend)\b",
     re.IGNORECASE,
 )
+#: "no run since", "haven't trained since": what did not happen since a day.
+_NOT_SINCE = re.compile(r"\b(?:no|not|n't|never|haven'?t|hasn'?t|hadn'?t|nothing)\s+(?:\w+\s+){0,2}$", re.I)
+_NOT_SINCE_BEFORE = re.compile(r"\b(?:no|not|n't|never|haven'?t|hasn'?t)\s+(?:\w+\s+){0,2}since\s+(?:\w+\s+)?$", re.I)
 #: A sentence told in the past: a bare weekday in it is a day gone by ("Tuesday it all went to pot").
 _PAST_TENSE = re.compile(
     r"\b(?:went|was|were|had|did|felt|got|started|began|woke|hurt|tweaked|pulled|ran|tried|came|happened|noticed|did\s+it)\b", re.I
@@ -342,6 +345,10 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
             continue  # a bare "Sunday" may be in the future; "since my long run Sunday" or "Tuesday it all went to pot" is not
         if pre in ("on", "during", "after", "") and _FUTURE_MARKERS.search(_sentence_before(text, m.start()) + text[m.end() : m.end() + 20]):
             continue
+        if (pre == "since" and _NOT_SINCE.search(text[max(0, m.start() - 40) : m.start()])) or _NOT_SINCE_BEFORE.search(
+            text[max(0, m.start() - 50) : m.start()]
+        ):
+            continue  # "no run since Thursday": a break from running, not the pain's age
         wd = next(i for i, name in enumerate(_WEEKDAYS) if name.startswith(m.group("wd").lower()[:3]))
         start = m.start() if pre in ("since", "from", "last") else m.start("wd")
         end = m.start("poss") if m.group("poss") else m.end()
@@ -370,6 +377,8 @@ _DATE_RES = [
 #: "since Christmas", "since the new year": the holiday's date.
 _HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new year": (1, 1), "new years": (1, 1), "halloween": (10, 31), "easter": (4, 5)}
 _HOLIDAY_RE = re.compile(rf"\b{_ONSET_BEFORE}\s+(?:just\s+)?(?:before\s+|after\s+)?(?:the\s+)?(?P<h>christmas|xmas|new\s+years?|halloween|easter)\b", re.I)
+#: "and then New Year's Day", "on Christmas Day": a day gone by, told as a story's turn.
+_HOLIDAY_DAY_RE = re.compile(r"\b(?:and\s+then|then|on)\s+(?P<h>new\s+year'?s\s+(?:day|eve)|christmas\s+(?:day|eve))\b", re.I)
 #: "since 2019", "started in 2021": from that year's first day.
 _YEAR_RE = re.compile(r"\b(?:since|started|starting|began|begun)\s+(?:(?:early|late|mid)\s+)?(?:in\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
 #: "(the 22nd)", "since the 3rd": a day of this month, or of the last one.
@@ -432,6 +441,16 @@ def _date_candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
                 continue
             start = m.start("cue") if cue else m.start()
             yield DurationMatch(start, m.end(), _days_since(when, now), text[start : m.end()])
+    for m in _HOLIDAY_DAY_RE.finditer(text):  # "And then New Year's Day. I nearly got hit ..."
+        name = re.sub(r"'?s?\s+(?:day|eve)$", "", " ".join(m.group("h").lower().split()))
+        month, day_of_month = _HOLIDAYS.get(name, (None, None))
+        if month is None:
+            continue
+        if m.group("h").lower().endswith("eve"):
+            month, day_of_month = (12, 31) if name.startswith("new") else (12, 24)
+        when = _past_date(month, day_of_month, now, True)
+        if when is not None:
+            yield DurationMatch(m.start("h"), m.end(), _days_since(when, now), m.group("h"))
     for m in _HOLIDAY_RE.finditer(text):
         month, day_of_month = _HOLIDAYS[" ".join(m.group("h").lower().split())]
         when = _past_date(month, day_of_month, now, True)
