@@ -1442,7 +1442,9 @@ _SITE_ACTION_VERBS = frozenset({"slipped", "slid", "caught", "hit", "landed", "t
 #: Words that join a list of places the pain goes to.
 _LIST_WORDS = frozenset({"and", "then", "&", "or", "plus"})
 #: A day named in a story is usually when the pain began: it needs no pain word beside it.
-_CALENDAR_DAY = re.compile(r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)day|\byesterday\b", re.I)
+_CALENDAR_DAY = re.compile(
+    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)day|\byesterday\b|\b(?:new\s+year|christmas|xmas)", re.I
+)
 #: Facts a runner may say of any part of the body; only the back's count.
 _ELSEWHERE_FACTS = frozenset({RECURRING_DESPITE_REST, WORSE_WITH_REST, WORSE_DURING_RUN})
 _BACK_WORDS = frozenset({"back", "spine", "hip", "hips", "glute", "glutes", "bum", "butt", "buttock", "sciatica", "lumbar", "si", "sacroiliac", "tailbone", "coccyx"})
