@@ -1306,19 +1306,19 @@ class SymptomReader:
         return tok.norm_ in self.pain_link
 
     def _pain_in_clause(self, doc: Doc, clause_of, f: Finding) -> bool:
-        c = clause_of(f.start)
-        return any(self._pain_word(t) and not (f.start <= t.idx < f.end) for t in doc if clause_of(t.idx) == c)
+        c, clause = clause_of(f.start), doc._.bs_clauses or [0] * len(doc)
+        return any(self._pain_word(t) and not (f.start <= t.idx < f.end) for t in doc if clause[t.i] == c)
 
     def _about_another_part(self, doc: Doc, clause_of, f: Finding) -> bool:
         """The finding's clause names another part of the body and not the back (for a duration,
         the few words around it: "a pulled back since Tuesday, a rolled ankle from a few days ago")."""
-        c = clause_of(f.start)
+        c, clause = clause_of(f.start), doc._.bs_clauses or [0] * len(doc)
         if f.slot == PAIN_DURATION_DAYS:
             span = doc.char_span(f.start, f.end, alignment_mode="expand")
             near = doc[max(0, span.start - 6) : span.end + 4] if span is not None else doc[0:0]
-            words = {t.norm_ for t in near if clause_of(t.idx) == c and not (f.start <= t.idx < f.end)}
         else:
-            words = {t.norm_ for t in doc if clause_of(t.idx) == c and not (f.start <= t.idx < f.end)}
+            near = doc
+        words = {t.norm_ for t in near if clause[t.i] == c and not (f.start <= t.idx < f.end)}
         return bool(words & self.other_parts) and not words & _BACK_WORDS
 
     def read(self, text: str, now: datetime | None = None) -> List[Finding]:
