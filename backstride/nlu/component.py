@@ -93,11 +93,6 @@ def is_latin(letter: Text) -> bool:
     return unicodedata.name(letter, "").startswith("LATIN ")
 
 
-def is_emergency(finding: Finding) -> bool:
-    """True for a plain positive emergency-level finding: the assessment ends at once."""
-    return finding.certainty == PLAIN and is_emergency_level(finding)
-
-
 def message_time(metadata: Any) -> Optional[datetime]:
     """The message's own time from its metadata (``sent_at`` ISO 8601, or unix ``timestamp``)."""
     if not isinstance(metadata, dict):

@@ -258,7 +258,8 @@ def _weekday_days(now: datetime, weekday: int) -> float:
     return float(delta or 7)
 
 
-def _sentence_before(text: str, start: int) -> str:
+def sentence_before(text: str, start: int) -> str:
+    """The part of the sentence of ``start`` that comes before it."""
     cut = max(text.rfind(".", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start), text.rfind("\n", 0, start))
     return text[cut + 1 : start]
 
@@ -287,7 +288,7 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
         if raw_qty == "one" and not has_last and _ONE_DAY_WHEN.match(text, m.end()) and not _FOR_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
             continue  # "one day I couldn't get up": a day, not how long
         if unit >= 365 and re.match(r"\s+(?:ago|back)\b", text[m.end():], re.I) and not _PAIN_ONSET.search(
-            _sentence_before(text, m.start())
+            sentence_before(text, m.start())
         ):
             continue  # "had cancer 5 years ago" is history, not the age of this pain
         if unit == 1 / 24 and re.fullmatch(r"an?\s+few|few", raw_qty):
@@ -339,11 +340,11 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
         pre = (m.group("pre") or "").lower()
         if (
             not pre and not m.group("poss")
-            and not re.search(r"\bsince\b", _sentence_before(text, m.start())[-40:], re.I)
-            and not _PAST_TENSE.search(_sentence_of(text, m.start(), m.end()))
+            and not re.search(r"\bsince\b", sentence_before(text, m.start())[-40:], re.I)
+            and not _PAST_TENSE.search(sentence_of(text, m.start(), m.end()))
         ):
             continue  # a bare "Sunday" may be in the future; "since my long run Sunday" or "Tuesday it all went to pot" is not
-        if pre in ("on", "during", "after", "") and _FUTURE_MARKERS.search(_sentence_before(text, m.start()) + text[m.end() : m.end() + 20]):
+        if pre in ("on", "during", "after", "") and _FUTURE_MARKERS.search(sentence_before(text, m.start()) + text[m.end() : m.end() + 20]):
             continue
         if (pre == "since" and _NOT_SINCE.search(text[max(0, m.start() - 40) : m.start()])) or _NOT_SINCE_BEFORE.search(
             text[max(0, m.start() - 50) : m.start()]
@@ -357,7 +358,7 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
         wd = next(i for i, name in enumerate(_WEEKDAYS) if name.startswith(m.group("wd").lower()[:3]))
         yield DurationMatch(m.start(), m.end(), _weekday_days(now, wd) + 7, m.group(0))
     for m in _WEEKEND_RE.finditer(text):
-        if _FUTURE_MARKERS.search(_sentence_before(text, m.start())):
+        if _FUTURE_MARKERS.search(sentence_before(text, m.start())):
             continue
         end = m.end() - 2 if m.group(0).lower().endswith("'s") else m.end()
         yield DurationMatch(m.start(), end, _weekday_days(now, 5), text[m.start() : end])
@@ -426,7 +427,7 @@ def _date_candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
     for regex in _DATE_RES:
         for m in regex.finditer(text):
             cue = bool(m.group("cue"))
-            if not cue and not _ONSET_IN_SENTENCE.search(_sentence_of(text, m.start(), m.end())):
+            if not cue and not _ONSET_IN_SENTENCE.search(sentence_of(text, m.start(), m.end())):
                 continue
             if m.group("month").lower() == "may" and not cue and not m.groupdict().get("day"):
                 continue  # "in may" is mostly the verb: "it may get worse"
@@ -462,7 +463,7 @@ def _date_candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
             yield DurationMatch(m.start(), m.end(), _days_since(date(year, 1, 1), now), m.group(0))
     for m in _DAY_OF_MONTH_RE.finditer(text):
         day_of_month = int(m.group("dom"))
-        if not (m.group("cue") or _ONSET_IN_SENTENCE.search(_sentence_of(text, m.start(), m.end()))):
+        if not (m.group("cue") or _ONSET_IN_SENTENCE.search(sentence_of(text, m.start(), m.end()))):
             continue
         month, year = now.month, now.year
         if day_of_month > now.day:  # "the 22nd" said on the 3rd: last month's
@@ -478,7 +479,8 @@ def _date_candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
             yield DurationMatch(m.start(), m.end(), float(value), m.group(0))
 
 
-def _sentence_of(text: str, start: int, end: int) -> str:
+def sentence_of(text: str, start: int, end: int) -> str:
+    """The sentence (to ``.``, ``!``, ``?``, a line break or ``;``) around ``text[start:end]``."""
     cut = max(text.rfind(ch, 0, start) for ch in ".!?\n;")
     ends = [i for i in (text.find(ch, end) for ch in ".!?\n;") if i >= 0]
     return text[cut + 1 : min(ends) if ends else len(text)]
@@ -487,8 +489,7 @@ def _sentence_of(text: str, start: int, end: int) -> str:
 def _dates_another_illness(text: str, d: DurationMatch) -> bool:
     """ "I had a cold last week": the sentence is about another illness, and not the pain."""
     cut = max(text.rfind(ch, 0, d.start) for ch in ".!?\n;")
-    ends = [i for i in (text.find(ch, d.end) for ch in ".!?\n;") if i >= 0]
-    sentence = text[cut + 1 : min(ends) if ends else len(text)]
+    sentence = sentence_of(text, d.start, d.end)
     before = text[cut + 1 : d.start]
     if re.search(r"\b(?:since|after)\b", before, re.IGNORECASE):
         return False  # "(it's hurt) since I had flu last week": the illness dates the pain

@@ -59,7 +59,7 @@ from backstride.contract import (
     WORSE_WITH_REST,
 )
 from backstride.answers import merge_values
-from backstride.nlu.duration import NUMBER_WORDS, find_durations, number_value
+from backstride.nlu.duration import NUMBER_WORDS, find_durations, number_value, sentence_before
 from backstride.nlu.timescope import CURRENT, EARLIER, LONG_AGO, PAST, RECENT, TimeCues, clause_scopes
 
 __all__ = ["Finding", "SymptomReader", "NUMBER", "CHEST_MENTIONED", "LEXICON_DIR", "resolve"]
@@ -1204,7 +1204,7 @@ class SymptomReader:
         # boundary of this story.
         cleared = [
             end for end in cleared
-            if scope_at(max(0, end - 1)) != LONG_AGO and not _OLD_TIME.search(_sentence_before(clean, end))
+            if scope_at(max(0, end - 1)) != LONG_AGO and not _OLD_TIME.search(sentence_before(clean, end))
         ]
         while cleared and not any(t.idx > cleared[-1] and self._pain_word(t, symptoms=False) for t in doc):
             cleared.pop()
@@ -1454,10 +1454,6 @@ _AGO = re.compile(r"\s*(?:ago|back)\b", re.I)
 #: A year or "years ago" before a clearing in its sentence: the clearing is an old episode's.
 _OLD_TIME = re.compile(r"\b(?:19|20)\d\d\b|\byears?\s+(?:ago|back)\b", re.I)
 
-
-def _sentence_before(text: str, end: int) -> str:
-    cut = max(text.rfind(ch, 0, end) for ch in ".!?\n")
-    return text[cut + 1 : end]
 
 
 #: What went away must be the pain ("that one cleared up"), not "my breathing settled".
