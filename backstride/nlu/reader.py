@@ -786,7 +786,7 @@ class _Interpreter:
     """Turns ruler matches of one doc into findings (the rules a reviewer reads)."""
 
     def __init__(
-        self, doc: Doc, text: str, cues: dict, rapid: PhraseMatcher, pains: Set[str], locations: "PatternMatcher"
+        self, doc: Doc, text: str, cues: dict, rapid: PhraseMatcher, chest_words: Set[str], locations: "PatternMatcher"
     ) -> None:
         self.locations = locations
         self.doc = doc
@@ -801,9 +801,10 @@ class _Interpreter:
         self.preps = set(cues["radiation_prepositions"])
         self.fillers = set(cues["radiation_fillers"]) | self.preps
         self.third_party = set(cues["third_party"])
-        self.pains = pains
+        #: pain and pressure words that make a chest mention chest pain ("tight chest")
+        self.chest_words = chest_words
         self.site_window = int(cues.get("site_link_window", 6))
-        self.pain_window = int(cues.get("pain_link_window", 4))
+        self.chest_window = int(cues.get("chest_link_window", 8))
         self.rapid_sents = {doc[s].sent.start for _, s, _e in rapid(doc)}
         #: the certainty of the match being read (``hedge`` after "not sure if")
         self.certainty = PLAIN
@@ -1074,11 +1075,11 @@ class _Interpreter:
 
     def chest(self, m: _Match) -> None:
         sent = self.doc[m.start].sent
-        window = self.pain_window + 4  # "a tight squeezing feeling on the left side of my chest"
+        window = self.chest_window  # "a tight squeezing feeling on the left side of my chest"
         for i in range(max(sent.start, m.start - window), min(sent.end, m.end + window)):
             if m.start <= i < m.end:
                 continue
-            if self.doc[i].norm_ in self.pains:
+            if self.doc[i].norm_ in self.chest_words:
                 lo, hi = min(i, m.start), max(i + 1, m.end)
                 self.add(CHEST_PAIN, not m.negated, self.doc[lo].idx, self.doc[hi - 1].idx + len(self.doc[hi - 1]))
                 return
@@ -1154,8 +1155,7 @@ class SymptomReader:
         self.locations = PatternMatcher(nlp, [p for p in load_patterns(self.lexicon_dir) if p["label"] == PAIN_LOCATION])
         self.rapid = PhraseMatcher(nlp.vocab, attr="NORM")
         self.rapid.add("rapid", [nlp.make_doc(p) for p in self.cues["rapid_worsening"]])
-        self.pains = set(self.cues["pain_words"])
-        self.chest_words = self.pains | set(self.cues["chest_words"])
+        self.chest_words = set(self.cues["pain_words"]) | set(self.cues["chest_words"])
         self.pain_link = frozenset(self.cues["pain_link_words"])
         self.other_parts = frozenset(self.cues["other_body_parts"])
         self.serious_fall = PhraseMatcher(nlp.vocab, attr="NORM")
