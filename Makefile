@@ -30,7 +30,7 @@ help:
 	@echo "make run    - start the assistant (REST, socketio, HTTP API on port $(RASA_PORT))"
 	@echo "make test   - run every test (validate, train, unit, NLU gate, stories, vignettes)"
 	@echo "make shell  - chat with the assistant in this terminal"
-	@echo "make eval   - play the simulated runners in tests/vignettes and ../shared/vignettes"
+	@echo "make eval   - play the simulated runners in tests/vignettes (and ../shared/vignettes when beside the clone)"
 	@echo "make bench  - print speed and memory figures beside a plain Rasa bot (about 20 min; BENCH_ARGS=--no-train is quicker)"
 
 install: $(STAMP)

@@ -19,13 +19,13 @@ asked every score said counts and the highest wins ("3 at rest, 6 on runs").
 
 Entities from anywhere else (a typed ``/intent{"slot": value}`` message) are
 trusted only for the question that was asked: nobody can type themselves past
-a red-flag question they were not asked (PITFALLS.md, item 6).
+a red-flag question they were not asked.
 
 An emergency sign the reader heard uncertainly (its entity has a
 ``certainty``: a hedge, a past event, a fall that may have been minor, "my
 legs" for both legs) sets nothing: it is to be confirmed (``Update.confirm``,
 the runner's words), and the form asks that first, with the emergency advice
-(CONTRACT section 4.1). Where a fact's words were not taken at face value
+(the triage policy, section 6.2). Where a fact's words were not taken at face value
 (an old fall read as "no serious fall this time") ``Update.heard`` keeps them
 for the explanation.
 """

@@ -1,4 +1,4 @@
-"""The names fixed by ``CONTRACT.md``: levels, slots, slot values and rule ids.
+"""The names fixed by ``docs/triage-policy.md``: levels, slots, slot values and rule ids.
 
 Everything else imports these; ``tests/test_contract.py`` checks that
 ``domain.yml`` agrees with them, so they are never kept in sync by hand.
@@ -28,7 +28,7 @@ class Level(IntEnum):
         return cls[value.upper()]
 
 
-# --- slots (CONTRACT section 3) -------------------------------------------
+# --- slots (the triage policy, section 3) -------------------------------------------
 
 PAIN_LOCATION: Final = "pain_location"
 PAIN_DURATION_DAYS: Final = "pain_duration_days"
@@ -46,7 +46,7 @@ PAIN_SEVERITY: Final = "pain_severity"
 TRIAGE_LEVEL: Final = "triage_level"
 TRIAGE_REASONS: Final = "triage_reasons"
 # Asked in the safety check when the pain is in the upper or mid back, or the runner
-# mentions the chest or breathing (CONTRACT section 3); heard at any point.
+# mentions the chest or breathing (the triage policy, section 3); heard at any point.
 CHEST_PAIN: Final = "chest_pain"
 
 LOCATIONS: Final = ("lower_back", "mid_back", "upper_back", "buttock_hip", "neck", "other")
@@ -73,10 +73,10 @@ FORM_SLOTS: Final = (PAIN_LOCATION, PAIN_DURATION_DAYS, PAIN_RADIATION, *BOOL_FA
 #: Every fact the assistant can learn from what a runner writes.
 FACT_SLOTS: Final = FORM_SLOTS
 
-#: Emergency-level facts and the value that fires their rule (CONTRACT sections 2 and 4.1).
+#: Emergency-level facts and the value that fires their rule (the triage policy, sections 2 and 6.2).
 EMERGENCY_VALUES: Final = {EMERGENCY_SIGNS: True, TRAUMA: True, CHEST_PAIN: True, PAIN_RADIATION: "both_legs"}
 
-# --- rule ids (CONTRACT section 2) ----------------------------------------
+# --- rule ids (the triage policy, section 2) ----------------------------------------
 
 RULE_IDS: Final = (
     "emergency_signs",
@@ -99,7 +99,7 @@ RULE_IDS: Final = (
 )
 
 #: The project's one addition to the rule ids: a question answered "not sure"
-#: whose rule would have raised the level (CONTRACT section 2, last paragraph).
+#: whose rule would have raised the level (the triage policy, section 2, last paragraph).
 UNSURE_ANSWER: Final = "unsure_answer"
 
 #: Not a contract slot: the facts a runner answered "not sure" to.
@@ -109,7 +109,7 @@ UNSURE_FACTS: Final = "unsure_facts"
 CHEST_MENTIONED: Final = "chest_mentioned"
 
 #: Not a contract slot: emergency signs heard uncertainly (a hedge, a past event, a fall that
-#: may have been minor), to be confirmed before anything else (CONTRACT section 4.1).
+#: may have been minor), to be confirmed before anything else (the triage policy, section 6.2).
 CONFIRMING: Final = "confirming"
 
 #: Not a contract slot: where a fact came from, for the explanation: slot -> the runner's

@@ -52,7 +52,7 @@ def question(slot: str) -> Prompt:
 
 
 def confirmation(slot: str, heard: str) -> Prompt:
-    """The emergency advice for a sign heard uncertainly, then its question (CONTRACT 4.1)."""
+    """The emergency advice for a sign heard uncertainly, then its question (the triage policy, section 6.2)."""
     entry = _load()["questions"][slot]
     words = " ".join((heard or "").split())[:120].replace('"', "'") or "something that may be a warning sign"
     return Prompt(_load()["confirm"][slot].format(heard=words), _buttons(slot, entry.get("buttons")))

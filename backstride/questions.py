@@ -7,7 +7,7 @@ message, in any words), when the runner said "not sure", or when no answer to
 it could raise the level any more: once the facts say "see a clinician",
 asking whether the pain gets worse during a run changes nothing the runner
 must do. Chest pain is asked only when the pain is in the upper or mid back or
-the runner mentioned the chest or breathing (CONTRACT section 3).
+the runner mentioned the chest or breathing (the triage policy, section 3).
 """
 
 from __future__ import annotations

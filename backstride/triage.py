@@ -1,4 +1,4 @@
-"""The clinical rule table of CONTRACT.md section 2, as data, and the decision.
+"""The clinical rule table of the triage policy, section 2, as data, and the decision.
 
 ``decide(facts)`` is a pure function: facts in, level and reasons out. No Rasa
 here, so a clinician can read the table and a test can cover every row.
@@ -81,7 +81,7 @@ class Rule:
 
 E, U, S, R = Level.EMERGENCY, Level.URGENT, Level.SEE_CLINICIAN, Level.STOP_AND_REASSESS
 
-#: CONTRACT.md section 2, row for row and in level order.
+#: the triage policy, section 2, row for row and in level order.
 RULES: tuple[Rule, ...] = (
     Rule("emergency_signs", E, _is(c.EMERGENCY_SIGNS, True), (c.EMERGENCY_SIGNS,)),
     Rule("bilateral_radiation", E, _is(c.PAIN_RADIATION, "both_legs"), (c.PAIN_RADIATION,)),

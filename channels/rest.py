@@ -1,4 +1,4 @@
-"""The REST channel (CONTRACT section 5), Rasa's own with a checked body and the reply guard.
+"""The REST channel (the triage policy, section 7), Rasa's own with a checked body and the reply guard.
 
 Loaded from credentials.yml as ``channels.rest.BackstrideRestInput:``; its
 name stays ``rest``, so the URL stays ``POST /webhooks/rest/webhook`` and the

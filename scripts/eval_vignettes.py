@@ -2,9 +2,9 @@
 """Play simulated runners (vignettes) against a running Backstride server and score its triage.
 
 Each vignette is one runner: an opener, the whole truth about their pain (``facts``),
-the slots the opener already answers (``stated``) and the level that CONTRACT.md
+the slots the opener already answers (``stated``) and the level that docs/triage-policy.md
 section 2 gives (``expected_level``). The evaluator talks to the server only through
-the interface of CONTRACT.md section 5, so it measures exactly what an outside
+the interface of the triage policy, section 7, so it measures exactly what an outside
 evaluator would: the REST webhook to speak, the tracker to read ``requested_slot``
 and ``triage_level``. The simulated runner answers every question in plain words,
 never in slot values, so the NLU is measured along with the policy.
@@ -67,7 +67,7 @@ REQUESTED_SLOT = "requested_slot"
 CONFIRMING_QUESTION = "To be sure I understood"
 LEVEL_NAMES = tuple(level.slot_value for level in Level)
 
-#: What a slot left out of ``facts`` means (header of shared/vignettes/dev.yml).
+#: What a slot left out of ``facts`` means (header of tests/vignettes/dev.yml).
 FACT_DEFAULTS: dict[str, Any] = {
     **{slot: False for slot in BOOL_FACTS},
     CHEST_PAIN: False,
@@ -184,9 +184,15 @@ def parse_vignette(raw: Any, source: str = "") -> Vignette:
 
 
 def load_vignettes(paths: Iterable[Path | str]) -> list[Vignette]:
-    """Read and check vignette files; ids must be unique across all of them."""
+    """Read and check vignette files; ids must be unique across all of them.
+
+    A runner given twice in the very same words (the project's copy of the shared dev
+    vignettes, and the shared file beside the clone) is played once; the same id with
+    other words is an error.
+    """
     vignettes: list[Vignette] = []
     seen: dict[str, str] = {}
+    raws: dict[str, object] = {}
     for path in paths:
         path = Path(path)
         try:
@@ -200,15 +206,18 @@ def load_vignettes(paths: Iterable[Path | str]) -> list[Vignette]:
         for raw in data:
             vignette = parse_vignette(raw, str(path))
             if vignette.id in seen:
+                if raws[vignette.id] == raw:
+                    continue
                 raise VignetteError(f"{path}: id {vignette.id} already used in {seen[vignette.id]}")
             seen[vignette.id] = str(path)
+            raws[vignette.id] = raw
             vignettes.append(vignette)
     return vignettes
 
 
 def default_files(repo_root: Path = REPO_ROOT) -> list[Path]:
-    """The project's own vignettes (real runners' stories in both parts included) plus the
-    shared ones beside the repo, where present."""
+    """The project's own vignettes (real runners' stories in both parts included) plus, when
+    a ``../shared/vignettes`` folder is beside the clone, the ones in it."""
     files = sorted((repo_root / "tests" / "vignettes").glob("*.yml"))
     files += sorted((repo_root / "tests" / "vignettes" / "real").glob("*/*.yml"))
     shared = repo_root.parent / "shared" / "vignettes"
@@ -343,7 +352,7 @@ def answer_for(vignette: Vignette, slot: str, attempt: int = 0) -> str:
 
 
 class BotClient:
-    """The two endpoints of CONTRACT section 5; one requests.Session per thread."""
+    """The two endpoints of the triage policy, section 7; one requests.Session per thread."""
 
     def __init__(self, url: str, token: str, timeout: float = 60.0):
         self.url = url.rstrip("/")

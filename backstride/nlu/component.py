@@ -16,7 +16,7 @@ thought, so that the dialogue escalates at once. The same holds for such a
 fact heard uncertainly (a hedge, a past event, a fall that may have been
 minor): its entity carries ``certainty`` (``hedge``, ``minor``, ``past``,
 ``plural``) and the dialogue gives the emergency advice with one confirming
-question (CONTRACT section 4.1).
+question (the triage policy, section 6.2).
 
 The time a message counts dates from ("since 22 May") is its own: the
 ``sent_at`` field of the message metadata (ISO 8601) or a unix ``timestamp``

@@ -6,7 +6,7 @@ itself: number + unit ("4 days" in "for about 4 days now") or the anchor
 phrase ("since Sunday", "yesterday", "this morning").
 
 Choices a reviewer should know (they matter only near the 3-day and 21-day
-thresholds of CONTRACT.md):
+thresholds of docs/triage-policy.md):
 
 - ranges and "or" take the upper bound ("2-3 days" = 3, "a week or two" = 14),
   the safer side for a triage rule that fires on long durations;
@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, List, Optional
+from typing import Iterable, Iterator, List, Optional
 
 __all__ = ["DurationMatch", "find_durations", "parse_duration", "number_value", "NUMBER_WORDS"]
 
@@ -107,17 +107,17 @@ _WEEKDAY = r"(?P<wd>mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)day"
 
 _SINCE = r"(?:since|from|starting|started|began|beginning)"
 _ANCHORS = [
-    # (regex, days or a callable key, "since"-only?)
-    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:the\s+)?day\s+before\s+yesterday\b", re.I), 2.0),
-    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:yesterday|yday|yesterdy|yestrday|ystrdy|yest)\b", re.I), 1.0),
-    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:last|las)\s+night(?:'?s)?\b", re.I), 0.5),
-    (re.compile(rf"\b(?:{_SINCE}\s+)?overnight\b", re.I), 0.5),
-    (re.compile(rf"\b(?:{_SINCE}\s+)?this\s+morning\b", re.I), 0.3),
-    (re.compile(rf"\b(?:{_SINCE}\s+)?this\s+afternoon\b", re.I), 0.15),
-    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:this\s+evening|tonight)\b", re.I), 0.1),
-    (re.compile(r"\b(?:since|started|starting|began|from)\s+(?:earlier\s+)?today\b|\bearlier\s+today\b|\btoday's\b|\b(?:only|just)\s+(?:since\s+)?today\b|^\s*today\b", re.I), 0.2),
-    (re.compile(r"\b(?:since|started|starting|began)\s+(?:last\s+)?week\b(?!\s*\d)", re.I), 7.0),
-    (re.compile(r"\b(?:since|started|starting|began)\s+(?:last\s+)?month\b", re.I), 30.0),
+    # (regex, days, words one of which every match holds: a post without them skips the regex)
+    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:the\s+)?day\s+before\s+yesterday\b", re.I), 2.0, ("before",)),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:yesterday|yday|yesterdy|yestrday|ystrdy|yest)\b", re.I), 1.0, ("yest", "yday", "ystrdy")),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:last|las)\s+night(?:'?s)?\b", re.I), 0.5, ("night",)),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?overnight\b", re.I), 0.5, ("overnight",)),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?this\s+morning\b", re.I), 0.3, ("morning",)),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?this\s+afternoon\b", re.I), 0.15, ("afternoon",)),
+    (re.compile(rf"\b(?:{_SINCE}\s+)?(?:this\s+evening|tonight)\b", re.I), 0.1, ("evening", "tonight")),
+    (re.compile(r"\b(?:since|started|starting|began|from)\s+(?:earlier\s+)?today\b|\bearlier\s+today\b|\btoday's\b|\b(?:only|just)\s+(?:since\s+)?today\b|^\s*today\b", re.I), 0.2, ("today",)),
+    (re.compile(r"\b(?:since|started|starting|began)\s+(?:last\s+)?week\b(?!\s*\d)", re.I), 7.0, ("week",)),
+    (re.compile(r"\b(?:since|started|starting|began)\s+(?:last\s+)?month\b", re.I), 30.0, ("month",)),
 ]
 _WEEKDAY_RE = re.compile(
     rf"\b(?:(?P<pre>{_SINCE}|on|last|after|during)\s+(?:(?:last|this\s+past|the)\s+)?)?{_WEEKDAY}(?P<poss>'s|s')?(?![a-z])",
@@ -264,8 +264,53 @@ def sentence_before(text: str, start: int) -> str:
     return text[cut + 1 : start]
 
 
+#: Words one of which every match of a pattern holds. Most of a long post's time went into
+#: scanning it with patterns that cannot match it; a post without the words skips them.
+_UNIT_WORDS = ("min", "hour", "hr", "day", "dy", "night", "week", "wk", "wek", "weee", "month", "mnth", "mth", "year", "yr")
+_WEEKDAY_WORDS = (
+    "monday", "tueday", "tuesday", "wedday", "wednesday", "thuday", "thursday", "friday", "satday", "saturday", "sunday"
+)
+_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)", re.I)
+
+
+def _holds(low: str, words: Iterable[str]) -> bool:
+    return any(w in low for w in words)
+
+
+def _near(regex: re.Pattern, text: str, low: str, words: Iterable[str]) -> Iterator[re.Match]:
+    """``regex.finditer(text)``, scanning only the stretches around ``words`` (``low`` is
+    ``text.lower()``); every match holds one of them, so the matches are the same.
+
+    A stretch reaches 120 characters before a word and 60 after it, more than any of
+    these patterns spans around its word; stretches that touch are scanned as one.
+    """
+    if len(low) != len(text):  # a character whose lower case is longer: no shortcut
+        yield from regex.finditer(text)
+        return
+    spans = []
+    for w in words:
+        i = low.find(w)
+        while i >= 0:
+            spans.append((max(0, i - 120), i + len(w) + 60))
+            i = low.find(w, i + 1)
+    spans.sort()
+    last_end = 0
+    k = 0
+    while k < len(spans):
+        start, end = spans[k]
+        k += 1
+        while k < len(spans) and spans[k][0] <= end:
+            end = max(end, spans[k][1])
+            k += 1
+        for m in regex.finditer(text, max(start, last_end), min(end, len(text))):
+            yield m
+            last_end = m.end()
+
+
 def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
-    for m in _QUANTIFIED.finditer(text):
+    low = text.lower()
+    for m in _near(_QUANTIFIED, text, low, _UNIT_WORDS):
         qty = _quantity(m.group("qty"))
         unit = _unit_days(m.group("unit"))
         if qty is None or unit is None:
@@ -308,7 +353,7 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
         if unit is None or _context_rejects(text, m.start(), m.end(), unit, False):
             continue
         yield DurationMatch(m.start(), m.end(), round(float(m.group("qty")) * unit, 4), m.group(0))
-    for m in _LAST_UNIT.finditer(text):
+    for m in _near(_LAST_UNIT, text, low, ("last", "past", "previous")):
         unit_word = m.group("unit").lower()
         before = text[max(0, m.start() - 25) : m.start()]
         if unit_word == "year" and not re.search(r"\b(?:since|for|over|in|during|throughout)\s*$", before, re.I):
@@ -317,7 +362,7 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
             continue
         start = m.start() + (4 if m.group(0).lower().startswith("the ") else 0)
         yield DurationMatch(start, m.end(), _unit_days(unit_word) or 0.0, text[start : m.end()])
-    for m in _BARE_PLURAL.finditer(text):
+    for m in _near(_BARE_PLURAL, text, low, ("hours", "days", "weeks", "months", "years")):
         unit = _unit_days(m.group("unit"))
         if unit is None:
             continue
@@ -328,15 +373,15 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
             continue
         s = m.start("unit")
         yield DurationMatch(s, m.end(), 2 * unit, text[s : m.end()])
-    for m in _WHOLE_UNIT.finditer(text):
+    for m in _near(_WHOLE_UNIT, text, low, ("all", "whole", "entire")):
         unit = _unit_days(m.group("unit"))
         if unit is None or _context_rejects(text, m.start(), m.end(), unit, False):
             continue
         yield DurationMatch(m.start(), m.end(), unit, m.group(0))
-    for regex, days in _ANCHORS:
-        for m in regex.finditer(text):
+    for regex, days, words in _ANCHORS:
+        for m in _near(regex, text, low, words):
             yield DurationMatch(m.start(), m.end(), float(days), m.group(0))
-    for m in _WEEKDAY_RE.finditer(text):
+    for m in _near(_WEEKDAY_RE, text, low, _WEEKDAY_WORDS):
         pre = (m.group("pre") or "").lower()
         if (
             not pre and not m.group("poss")
@@ -354,10 +399,10 @@ def _candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
         start = m.start() if pre in ("since", "from", "last") else m.start("wd")
         end = m.start("poss") if m.group("poss") else m.end()
         yield DurationMatch(start, end, _weekday_days(now, wd), text[start:end])
-    for m in _BEFORE_LAST_RE.finditer(text):
+    for m in _near(_BEFORE_LAST_RE, text, low, ("before",)) if _holds(low, _WEEKDAY_WORDS) else ():
         wd = next(i for i, name in enumerate(_WEEKDAYS) if name.startswith(m.group("wd").lower()[:3]))
         yield DurationMatch(m.start(), m.end(), _weekday_days(now, wd) + 7, m.group(0))
-    for m in _WEEKEND_RE.finditer(text):
+    for m in _near(_WEEKEND_RE, text, low, ("weekend",)):
         if _FUTURE_MARKERS.search(sentence_before(text, m.start())):
             continue
         end = m.end() - 2 if m.group(0).lower().endswith("'s") else m.end()
@@ -424,8 +469,9 @@ def _past_date(month: int, day: int, now: datetime, onset_cue: bool) -> Optional
 
 
 def _date_candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
+    low = text.lower()
     for regex in _DATE_RES:
-        for m in regex.finditer(text):
+        for m in _near(regex, text, low, _MONTH_WORDS):
             cue = bool(m.group("cue"))
             if not cue and not _ONSET_IN_SENTENCE.search(sentence_of(text, m.start(), m.end())):
                 continue
@@ -442,7 +488,7 @@ def _date_candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
                 continue
             start = m.start("cue") if cue else m.start()
             yield DurationMatch(start, m.end(), _days_since(when, now), text[start : m.end()])
-    for m in _HOLIDAY_DAY_RE.finditer(text):  # "And then New Year's Day. I nearly got hit ..."
+    for m in _near(_HOLIDAY_DAY_RE, text, low, ("year", "christmas")):  # "And then New Year's Day. I nearly got hit ..."
         name = re.sub(r"'?s?\s+(?:day|eve)$", "", " ".join(m.group("h").lower().split()))
         month, day_of_month = _HOLIDAYS.get(name, (None, None))
         if month is None:
@@ -452,16 +498,16 @@ def _date_candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
         when = _past_date(month, day_of_month, now, True)
         if when is not None:
             yield DurationMatch(m.start("h"), m.end(), _days_since(when, now), m.group("h"))
-    for m in _HOLIDAY_RE.finditer(text):
+    for m in _near(_HOLIDAY_RE, text, low, ("christmas", "xmas", "year", "halloween", "easter")):
         month, day_of_month = _HOLIDAYS[" ".join(m.group("h").lower().split())]
         when = _past_date(month, day_of_month, now, True)
         if when is not None:
             yield DurationMatch(m.start(), m.end(), _days_since(when, now), m.group(0))
-    for m in _YEAR_RE.finditer(text):
+    for m in _near(_YEAR_RE, text, low, ("since", "start", "began", "begun")):
         year = int(m.group("year"))
         if year <= now.year:
             yield DurationMatch(m.start(), m.end(), _days_since(date(year, 1, 1), now), m.group(0))
-    for m in _DAY_OF_MONTH_RE.finditer(text):
+    for m in _DAY_OF_MONTH_RE.finditer(text) if _ORDINAL.search(text) else ():
         day_of_month = int(m.group("dom"))
         if not (m.group("cue") or _ONSET_IN_SENTENCE.search(sentence_of(text, m.start(), m.end()))):
             continue
@@ -473,7 +519,7 @@ def _date_candidates(text: str, now: datetime) -> Iterable[DurationMatch]:
         except ValueError:
             continue
         yield DurationMatch(m.start(), m.end(), _days_since(when, now), m.group(0))
-    for m in _DAY_N_RE.finditer(text):
+    for m in _near(_DAY_N_RE, text, low, ("day",)):
         value = number_value(m.group("n") or m.group("n2"))
         if value is not None and 0 < value <= 365:
             yield DurationMatch(m.start(), m.end(), float(value), m.group(0))

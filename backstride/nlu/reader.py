@@ -93,7 +93,7 @@ _NEW_WORDS = {"new", "unusual", "unexplained", "sudden", "suddenly", "never", "r
 
 
 #: How sure the reader is that a finding is what it says (only emergency-level ones
-#: are ever less than plain: CONTRACT section 4.1 asks to confirm those).
+#: are ever less than plain: the triage policy, section 6.2 asks to confirm those).
 PLAIN, HEDGE, MINOR, PAST_EVENT, PLURAL = "plain", "hedge", "minor", "past", "plural"
 
 
@@ -221,6 +221,21 @@ class PatternMatcher:
                 self.by_first[word].append(index)
         for kid, docs in phrase_docs.items():
             self.phrases.add(str(kid), docs)
+        # The cheap test as bits: each distinct set of required words is a bit; a word
+        # sets the bits of the sets it is in, and a pattern is possible when the words of
+        # the text set all of its bits.
+        set_bit: Dict[frozenset, int] = {}
+        self.word_bits: Dict[str, int] = defaultdict(int)
+        self.required_bits: List[int] = []
+        for required in self.required:
+            bits = 0
+            for words in required:
+                if words not in set_bit:
+                    set_bit[words] = 1 << len(set_bit)
+                    for word in words:
+                        self.word_bits[word] |= set_bit[words]
+                bits |= set_bit[words]
+            self.required_bits.append(bits)
 
     @staticmethod
     def _step(tok: dict) -> Tuple[str, object, bool]:
@@ -249,14 +264,15 @@ class PatternMatcher:
         nums = [t.like_num for t in doc[start:end]]
         found: Set[Tuple[int, int, int]] = set()
         n = len(norms)
-        present = set(norms)
-        possible: Dict[int, bool] = {}
+        have = 0
+        word_bits = self.word_bits
+        for norm in set(norms):
+            have |= word_bits.get(norm, 0)
+        missing = ~have
+        required_bits = self.required_bits
         for i, norm in enumerate(norms):
             for index in self.by_first.get(norm, ()):
-                ok = possible.get(index)
-                if ok is None:
-                    ok = possible[index] = all(not words.isdisjoint(present) for words in self.required[index])
-                if not ok:
+                if required_bits[index] & missing:
                     continue
                 kid, steps = self.token_patterns[index]
                 for stop in self._ends(steps, 0, i, norms, nums, n):
@@ -1225,7 +1241,7 @@ class SymptomReader:
 
         - an emergency-level finding from the past is to be confirmed, except a
           fall or accident of an earlier episode or of long ago: an old injury the
-          pain grumbles on from is not the major trauma rule (CONTRACT section 2),
+          pain grumbles on from is not the major trauma rule (the triage policy, section 2),
           so it reads as "no serious fall this time";
         - one in a hedged clause ("I think", "maybe", "not sure if") is to be confirmed;
         - any other finding from an earlier episode or long ago is not about this

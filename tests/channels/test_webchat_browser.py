@@ -40,7 +40,7 @@ SHOTS = REPO / "results" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER_BIN", "/usr/bin/chromedriver")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-#: The options that work on these machines (PITFALLS.md item 4).
+#: The options that work on these machines.
 CHROMIUM_ARGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",

@@ -1,4 +1,4 @@
-"""A client for a running Backstride (REST channel + tracker API, CONTRACT section 5).
+"""A client for a running Backstride (REST channel + tracker API, the triage policy, section 7).
 
 These tests are marked `server`; `make test` runs them inside
 `scripts/with_servers.sh all`, which exports RASA_URL and RASA_AUTH_TOKEN.

@@ -115,7 +115,7 @@ def test_settle_keeps_corrections_but_not_passing_reassurances():
     assert settle({"numbness_tingling": True}, {"numbness_tingling": False}, None) == {"numbness_tingling": True}
 
 
-# --- signs heard uncertainly (CONTRACT section 4.1) -------------------------------------
+# --- signs heard uncertainly (the triage policy, section 6.2) -------------------------------------
 
 
 def uncertain(slot, value, certainty, start=0, end=11):

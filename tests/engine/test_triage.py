@@ -1,4 +1,4 @@
-"""Every row of CONTRACT.md section 2, the level order, and "not sure"."""
+"""Every row of the triage policy, section 2, the level order, and "not sure"."""
 
 import pytest
 

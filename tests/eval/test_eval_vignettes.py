@@ -1,6 +1,6 @@
 """The vignette evaluator against a scripted fake server, and the vignette files themselves.
 
-No Rasa here: ``FakeRasa`` serves the two endpoints of CONTRACT section 5 from a
+No Rasa here: ``FakeRasa`` serves the two endpoints of the triage policy, section 7 from a
 script (which slots to ask, which level to end on), so every scoring path of the
 harness can be driven on purpose.
 """
@@ -540,9 +540,19 @@ def test_default_files_include_shared(tmp_path):
 def test_duplicate_ids_across_files_are_rejected(tmp_path):
     a, b = tmp_path / "a.yml", tmp_path / "b.yml"
     a.write_text(yaml.safe_dump([vignette("same")]))
-    b.write_text(yaml.safe_dump([vignette("same")]))
+    b.write_text(yaml.safe_dump([vignette("same", opener="my back is sore")]))
     with pytest.raises(ev.VignetteError, match="already used"):
         ev.load_vignettes([a, b])
+
+
+def test_a_runner_given_twice_in_the_same_words_is_played_once(tmp_path):
+    # the project's copy of the shared dev vignettes, and the shared file beside the clone
+    a, b = tmp_path / "a.yml", tmp_path / "b.yml"
+    a.write_text(yaml.safe_dump([vignette("same"), vignette("own")]))
+    b.write_text(yaml.safe_dump([vignette("same"), vignette("new")]))
+    vignettes = ev.load_vignettes([a, b])
+    assert [v.id for v in vignettes] == ["same", "own", "new"]
+    assert [v.source for v in vignettes] == [str(a), str(a), str(b)]
 
 
 # --- the vignette files ------------------------------------------------------------------
@@ -557,7 +567,7 @@ def test_vignette_files_are_found():
 
 def test_all_vignette_files_load():
     vignettes = ev.load_vignettes(VIGNETTE_FILES)
-    assert len(vignettes) == len(ALL_RAW)
+    assert len(vignettes) == len({raw["id"] for _path, raw in ALL_RAW})
 
 
 @pytest.mark.parametrize("path, raw", ALL_RAW, ids=ALL_IDS)
@@ -590,7 +600,7 @@ def test_vignette_is_well_formed(path, raw):
         assert slot in FORM_SLOTS and slot not in stated, slot
 
 
-# An independent reading of CONTRACT.md section 2 (deliberately not backstride.triage).
+# An independent reading of the triage policy, section 2 (deliberately not backstride.triage).
 DEFAULTS = {"pain_location": "lower_back", "pain_duration_days": 1, "pain_radiation": "none", "pain_severity": 4}
 TABLE = [  # (rule id, level, fires)
     ("emergency_signs", "emergency", lambda f: f["emergency_signs"]),

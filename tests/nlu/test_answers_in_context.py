@@ -455,7 +455,7 @@ def test_answer_in_context(reader: SymptomReader, slot: str, case: Case, intent:
 
 # --------------------------------------------------------------------------- safety, whatever the question
 
-#: A plainly stated emergency sign counts whatever question was asked (CONTRACT 4.1).
+#: A plainly stated emergency sign counts whatever question was asked (the triage policy, section 6.2).
 STATED_EMERGENCY = [
     ("pain_severity", DESCRIBE, "8, and I can't pee properly"),
     ("pain_duration_days", DESCRIBE, "3 days, and my groin's gone numb"),

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NLU_DIR = ROOT / "data" / "nlu"
 DOMAIN = ROOT / "domain.yml"
 HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
-DEV_VIGNETTES = ROOT.parent / "shared" / "vignettes" / "dev.yml"
+DEV_VIGNETTES = ROOT / "tests" / "vignettes" / "dev.yml"
 
 FAQ = "faq"
 FAQ_SUB_INTENTS = {

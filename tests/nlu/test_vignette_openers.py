@@ -1,7 +1,7 @@
 """Every dev-vignette opener yields the slots it states, with values that agree with its facts.
 
-The vignettes live beside the repo in ``../shared/vignettes/dev.yml`` and are
-always there; a missing file is a broken checkout, so the test fails loudly.
+The vignettes live in ``tests/vignettes/dev.yml`` and are always there; a
+missing file is a broken checkout, so the test fails loudly.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from backstride.contract import BOOL_FACTS, CHEST_PAIN, PAIN_DURATION_DAYS, PAIN
 from backstride.nlu.reader import SymptomReader, resolve
 
 ROOT = Path(__file__).resolve().parents[2]
-DEV_VIGNETTES = ROOT.parent / "shared" / "vignettes" / "dev.yml"
+DEV_VIGNETTES = ROOT / "tests" / "vignettes" / "dev.yml"
 #: What a fact left out of a vignette means (header of dev.yml).
 DEFAULTS: Dict[str, Any] = {
     **{slot: False for slot in BOOL_FACTS},
@@ -33,7 +33,7 @@ NOW = datetime(2024, 6, 10, 12, 0)
 
 def _load() -> List[Dict[str, Any]]:
     if not DEV_VIGNETTES.exists():
-        pytest.fail(f"dev vignettes missing: expected {DEV_VIGNETTES} beside the repo (shared/ is always there)")
+        pytest.fail(f"dev vignettes missing: expected {DEV_VIGNETTES}")
     return yaml.safe_load(DEV_VIGNETTES.read_text(encoding="utf-8"))
 
 
