@@ -24,7 +24,7 @@ export TQDM_DISABLE           ?= 1
 WEBCHAT     := web/node_modules/rasa-webchat/lib/index.js
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help install train run shell validate test test-unit test-nlu test-stories test-e2e test-browser test-postgres test-replicas test-load test-scale migrate browser eval bench clean
+.PHONY: help install train run shell validate test test-unit test-nlu test-stories test-e2e test-browser test-postgres test-replicas test-load test-scale migrate browser eval bench profile clean
 
 help:
 	@echo "make run    - start the assistant (REST, socketio, HTTP API on port $(RASA_PORT))"
@@ -128,6 +128,10 @@ bench: $(MODEL)
 	$(PY) scripts/bench_reader.py
 	$(PY) scripts/bench_parse.py --model $(MODEL)
 	$(PY) scripts/bench_compare.py --model $(MODEL) --report results/bench.json $(BENCH_ARGS)
+
+# Where a turn's time goes: py-spy on both servers while dev.yml plays (docs/performance.md).
+profile: $(MODEL)
+	scripts/profile.sh
 
 clean:
 	-scripts/postgres.sh stop

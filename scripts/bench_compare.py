@@ -15,6 +15,13 @@ same moment, so both bots are trained and served here, one after the other:
 
 Both players read the tracker after every turn (as the vignette player must), so
 the servers carry the same kind of load; latency counts only the REST webhook call.
+
+Growth: one long conversation per bot, played alone and repeated (Backstride's
+has two FAQ detours, two restarts, a goodbye and a second assessment; the plain
+bot's runs its scripts back to back under one sender). It reports the per-turn
+p50 of turns 36-40 against turns 1-5 and, for Backstride, what Rasa sends the
+action server in those turns: calls a turn and bytes a call (the JSON body Rasa
+posts: the tracker with every event, since no action is sent the domain).
 Each training starts from an empty Rasa cache so that it measures a full training.
 ``--no-train`` serves ``--model`` instead and reports no training time.
 """
@@ -41,6 +48,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -64,6 +72,25 @@ PLAIN_SCRIPTS: tuple[tuple[str, ...], ...] = (
     ("hey", "my day was horrible", "of course", "bye bye"),
     ("good evening", "I don't feel very well", "not really"),
 )
+
+
+# Backstride's long conversation (40 turns): a first check with FAQ questions in it,
+# a restart, an upper-back check to its result, goodbye, a return, a second check.
+GROWTH_SCRIPT: tuple[str, ...] = (
+    "hi", "is running bad for your back", "my lower back has been sore for 3 days after a long run",
+    "no it doesn't spread anywhere", "no", "no", "no", "no", "no", "about a 4 out of 10",
+    "how fast can I build my mileage back up", "what stretches help", "restart",
+    "my upper back hurts when I run, started yesterday", "no", "no", "no", "no",
+    "can I run through it", "what do you know about me", "thanks", "bye", "hi again",
+    "should I see a physio", "restart", "my lower back and right buttock ache, 2 weeks now",
+    "into my thigh", "no", "no", "no", "yes it gets worse while I run", "6",
+    "what causes back pain in runners", "does running wear out your discs", "what stretches help",
+    "is running bad for your back", "how fast can I build my mileage back up", "thanks",
+    "what helps with back pain", "thanks, bye",
+)
+GROWTH_TURNS = 40
+GROWTH_REPEATS = 3
+EARLY, LATE = range(0, 5), range(35, 40)
 
 
 # --- the machine -------------------------------------------------------------
@@ -239,13 +266,62 @@ def drive(conversations: Sequence[Conversation], client: TimedClient, jobs: int)
     }
 
 
-def measure(client: TimedClient, conversations: Callable[[], list[Conversation]]) -> dict:
-    """A warm-up conversation (its first turn reported), then each concurrency in turn."""
+def measure(client: TimedClient, conversations: Callable[[], list[Conversation]], growth: Sequence[str],
+            actions: frozenset[str] = frozenset()) -> dict:
+    """A warm-up conversation (its first turn reported), each concurrency in turn, then the growth row."""
     client.latencies_ms = []
     conversations()[0](client)
     figures = {"first_turn_ms": round(client.latencies_ms[0], 1)}
     for jobs in CONCURRENCY:
         figures[f"load_{jobs}"] = drive(conversations(), client, jobs)
+    figures["growth"] = grow(client, growth, actions)
+    return figures
+
+
+def action_calls(events: list[dict], actions: frozenset[str]) -> int:
+    """Calls to the action server in one turn's events: the fact reading Rasa runs
+    before anything else (not logged as an action), then every custom action and
+    every run of a form (its validate_* action) the turn executed."""
+    executed = [e.get("name") for e in events if e.get("event") == "action"]
+    return 1 + sum(1 for name in executed if name in actions or str(name).endswith("_form"))
+
+
+def grow(client: TimedClient, texts: Sequence[str], actions: frozenset[str]) -> dict:
+    """The long conversation, alone, GROWTH_REPEATS times: early and late turns side by side."""
+    latency: list[list[float]] = [[] for _ in texts]
+    calls: list[list[int]] = [[] for _ in texts]
+    call_bytes: list[list[int]] = [[] for _ in texts]
+    for _ in range(GROWTH_REPEATS):
+        sender = f"growth-{secrets.token_hex(4)}"
+        seen = 0
+        for turn, text in enumerate(texts):
+            client.latencies_ms = []
+            client.send(sender, text)
+            latency[turn].append(client.latencies_ms[0])
+            if actions:
+                state = client.session.get(f"{client.url}/conversations/{sender}/tracker",
+                                           params={"token": client.token, "include_events": "ALL"},
+                                           timeout=client.timeout).json()
+                events = state.get("events") or []
+                calls[turn].append(action_calls(events[seen:], actions))
+                body = {"next_action": "action_extract_facts", "sender_id": sender, "tracker": state,
+                        "version": version("rasa")}
+                call_bytes[turn].append(len(json.dumps(body).encode()))
+                seen = len(events)
+            else:
+                client.slots(sender)
+
+    def p50(rows: list[list[float]], turns: range) -> float:
+        return round(statistics.median(v for t in turns for v in rows[t]), 1)
+
+    figures: dict = {"turns": len(texts), "repeats": GROWTH_REPEATS,
+                     "early_p50_ms": p50(latency, EARLY), "late_p50_ms": p50(latency, LATE)}
+    figures["late_over_early"] = round(figures["late_p50_ms"] / figures["early_p50_ms"], 2)
+    if actions:
+        for name, turns in (("early", EARLY), ("late", LATE)):
+            figures[f"{name}_calls_per_turn"] = round(statistics.mean(v for t in turns for v in calls[t]), 2)
+            figures[f"{name}_bytes_per_call"] = round(statistics.mean(v for t in turns for v in call_bytes[t]))
+            figures[f"{name}_bytes_per_turn"] = round(figures[f"{name}_calls_per_turn"] * figures[f"{name}_bytes_per_call"])
     return figures
 
 
@@ -266,7 +342,8 @@ def memory(servers: dict[str, Server], moment: str) -> dict:
     return {f"{name}_rss_{moment}_mb": round(server.rss_mb(), 0) for name, server in servers.items()}
 
 
-def serve_and_measure(servers: dict[str, Server], url: str, token: str, conversations) -> dict:
+def serve_and_measure(servers: dict[str, Server], url: str, token: str, conversations, growth: Sequence[str],
+                      actions: frozenset[str] = frozenset()) -> dict:
     """Start the servers in order, measure, and always stop them."""
     figures: dict = {}
     try:
@@ -274,7 +351,7 @@ def serve_and_measure(servers: dict[str, Server], url: str, token: str, conversa
             server.start()
             figures[f"{name}_startup_s"] = round(server.startup_s, 1)
         figures.update(memory(servers, "started"))
-        figures.update(measure(TimedClient(url, token, timeout=120), conversations))
+        figures.update(measure(TimedClient(url, token, timeout=120), conversations, growth, actions))
         figures.update(memory(servers, "after_load"))
         figures.update({f"{name}_rss_peak_mb": round(s.peak_rss_mb(), 0) for name, s in servers.items()})
     finally:
@@ -300,7 +377,10 @@ def backstride(model: Path, work: Path, token: str, limit: int | None) -> dict:
                         "-i", "127.0.0.1", "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
                        f"{url}/status?token={token}", LOGS / "bench-rasa-backstride.log", env=env),
     }
-    return serve_and_measure(servers, url, token, lambda: vignette_conversations(limit))
+    listed = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8")).get("actions") or []
+    actions = frozenset(a if isinstance(a, str) else next(iter(a)) for a in listed)
+    return serve_and_measure(servers, url, token, lambda: vignette_conversations(limit), GROWTH_SCRIPT[:GROWTH_TURNS],
+                             actions)
 
 
 def plain(project: Path, model: Path, token: str, count: int) -> dict:
@@ -309,7 +389,8 @@ def plain(project: Path, model: Path, token: str, count: int) -> dict:
                     [RASA, "run", "-m", str(model), "--enable-api", f"--auth-token={token}", "-p", str(PLAIN_PORT),
                      "-i", "127.0.0.1"],
                     f"{url}/status?token={token}", LOGS / "bench-rasa-plain.log", cwd=project, env=rasa_env())
-    return serve_and_measure({"rasa": server}, url, token, lambda: plain_conversations(count))
+    growth = tuple(itertools.islice(itertools.cycle(itertools.chain.from_iterable(PLAIN_SCRIPTS)), GROWTH_TURNS))
+    return serve_and_measure({"rasa": server}, url, token, lambda: plain_conversations(count), growth)
 
 
 # --- the table -----------------------------------------------------------------
@@ -333,13 +414,21 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("RSS action server, after load (MB)", "actions_rss_after_load_mb", ""),
     ("RSS all servers, peak (MB)", "rasa_rss_peak_mb+actions_rss_peak_mb", "rasa_rss_peak_mb"),
     ("RSS all servers, after load (MB)", "rasa_rss_after_load_mb+actions_rss_after_load_mb", "rasa_rss_after_load_mb"),
+    ("growth: p50 turns 1-5 (ms)", "growth.early_p50_ms", "growth.early_p50_ms"),
+    ("growth: p50 turns 36-40 (ms)", "growth.late_p50_ms", "growth.late_p50_ms"),
+    ("growth: turns 36-40 / turns 1-5", "growth.late_over_early", "growth.late_over_early"),
+    ("growth: action calls a turn, 1-5", "growth.early_calls_per_turn", ""),
+    ("growth: action calls a turn, 36-40", "growth.late_calls_per_turn", ""),
+    ("growth: kB to actions a turn, 1-5", "growth.early_bytes_per_turn/1000", ""),
+    ("growth: kB to actions a turn, 36-40", "growth.late_bytes_per_turn/1000", ""),
 )
 
 
 def lookup(figures: dict, key: str) -> float | None:
-    """A figure by dotted key; 'a+b' is a sum; None when absent (e.g. training skipped)."""
+    """A figure by dotted key; 'a+b' is a sum, 'a/1000' a figure divided; None when absent."""
     if not key:
         return None
+    key, _, divisor = key.partition("/")
     total = 0.0
     for part in key.split("+"):
         value = figures
@@ -348,7 +437,7 @@ def lookup(figures: dict, key: str) -> float | None:
         if value is None:
             return None
         total += value
-    return total
+    return total / float(divisor) if divisor else total
 
 
 def _cell(value: float | None) -> str:

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any, Optional
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 
 #: Rasa's and ours; the Makefile sets the same default (README "Configuration").
@@ -40,7 +40,28 @@ def make_engine(url: Optional[str] = None, *, create_sqlite_dir: bool = False) -
         schema = os.environ.get(POSTGRESQL_SCHEMA)
         if schema and parsed.get_backend_name() == "postgresql":
             options["connect_args"] = {"options": f"-csearch_path={schema}"}
-    return create_engine(parsed, **options)
+    return tune_sqlite(create_engine(parsed, **options))
+
+
+def tune_sqlite(engine: Engine) -> Engine:
+    """Write-ahead logging for a SQLite file, on every connection ``engine`` opens.
+
+    Rasa's server and the action server write to the one file. In WAL mode a
+    reader never waits for a writer, and with ``synchronous=NORMAL`` a commit
+    no longer waits for the disk (a commit can be lost only to a power cut,
+    never to a crash of either server). Other databases are left as they are.
+    """
+    if engine.dialect.name != "sqlite" or (engine.url.database or ":memory:") == ":memory:":
+        return engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
 
 
 def _ensure_sqlite_dir(url: URL) -> None:

@@ -7,6 +7,8 @@ This store erases right after saving the turn in which ``action_forget_me`` ran.
 Referenced from ``endpoints.yml`` as
 ``backstride.store.forgetful.ForgetfulSQLTrackerStore``.
 
+A SQLite file is written in WAL mode, as by our own store (``engine.tune_sqlite``).
+
 It also bounds the wait for the database at start. Rasa's SQL store retries
 an unreachable database every 5 s for ever, blocking the server's start with
 no end and only the driver's message in the log; this store waits up to
@@ -30,7 +32,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 
-from backstride.store.engine import describe_database, driver_message
+from backstride.store.engine import describe_database, driver_message, tune_sqlite
 from backstride.store.tracker_erasure import erase_conversation
 
 logger = logging.getLogger(__name__)
@@ -109,6 +111,10 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
             raise
         super().__init__(domain, dialect, host, port, db, username, password, event_broker,
                          login_db, query, **kwargs)
+        # WAL for a SQLite file (backstride/store/engine.py); connections opened
+        # from now on get it, and the journal mode stays with the file.
+        tune_sqlite(self.engine)
+        self.engine.dispose()
 
     async def save(self, tracker: DialogueStateTracker, *args: Any, **kwargs: Any) -> None:
         await super().save(tracker, *args, **kwargs)
