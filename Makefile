@@ -32,6 +32,7 @@ help:
 	@echo "make shell  - chat with the assistant in this terminal"
 	@echo "make eval   - play the simulated runners in tests/vignettes (and ../shared/vignettes when beside the clone)"
 	@echo "make bench  - print speed and memory figures beside a plain Rasa bot (about 20 min; BENCH_ARGS=--no-train is quicker)"
+	@echo "make profile - where a turn's time goes: py-spy on both servers while the dev runners play (docs/performance.md)"
 
 install: $(STAMP)
 
