@@ -15,15 +15,16 @@ same moment, so both bots are trained and served here, one after the other:
 
 Both players read the tracker after every turn (as the vignette player must), so
 the servers carry the same kind of load; latency counts only the REST webhook call.
-
-Growth: one long conversation per bot, played alone and repeated (Backstride's
-has two FAQ detours, two restarts, a goodbye and a second assessment; the plain
-bot's runs its scripts back to back under one sender). It reports the per-turn
-p50 of turns 36-40 against turns 1-5 and, for Backstride, what Rasa sends the
-action server in those turns: calls a turn and bytes a call (the JSON body Rasa
-posts: the tracker with every event, since no action is sent the domain).
 Each training starts from an empty Rasa cache so that it measures a full training.
 ``--no-train`` serves ``--model`` instead and reports no training time.
+
+Growth: one long conversation per bot, played alone and repeated (Backstride's
+has FAQ detours, two restarts, a goodbye and a second assessment; the plain
+bot's runs its scripts back to back under one sender). It reports the per-turn
+p50 of turns 36-40 against turns 1-5 and, for Backstride, what Rasa sends the
+action server in those turns: calls a turn, bytes a call (the JSON body Rasa
+posts: the tracker with every event, since no action is sent the domain) and
+bytes a turn.
 """
 
 from __future__ import annotations
@@ -291,6 +292,7 @@ def grow(client: TimedClient, texts: Sequence[str], actions: frozenset[str]) -> 
     latency: list[list[float]] = [[] for _ in texts]
     calls: list[list[int]] = [[] for _ in texts]
     call_bytes: list[list[int]] = [[] for _ in texts]
+    turn_bytes: list[list[int]] = [[] for _ in texts]
     for _ in range(GROWTH_REPEATS):
         sender = f"growth-{secrets.token_hex(4)}"
         seen = 0
@@ -307,6 +309,7 @@ def grow(client: TimedClient, texts: Sequence[str], actions: frozenset[str]) -> 
                 body = {"next_action": "action_extract_facts", "sender_id": sender, "tracker": state,
                         "version": version("rasa")}
                 call_bytes[turn].append(len(json.dumps(body).encode()))
+                turn_bytes[turn].append(calls[turn][-1] * call_bytes[turn][-1])
                 seen = len(events)
             else:
                 client.slots(sender)
@@ -321,7 +324,7 @@ def grow(client: TimedClient, texts: Sequence[str], actions: frozenset[str]) -> 
         for name, turns in (("early", EARLY), ("late", LATE)):
             figures[f"{name}_calls_per_turn"] = round(statistics.mean(v for t in turns for v in calls[t]), 2)
             figures[f"{name}_bytes_per_call"] = round(statistics.mean(v for t in turns for v in call_bytes[t]))
-            figures[f"{name}_bytes_per_turn"] = round(figures[f"{name}_calls_per_turn"] * figures[f"{name}_bytes_per_call"])
+            figures[f"{name}_bytes_per_turn"] = round(statistics.mean(v for t in turns for v in turn_bytes[t]))
     return figures
 
 

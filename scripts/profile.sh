@@ -22,7 +22,7 @@ inside() {
   echo "played ${files[*]} in $((SECONDS - started)) s ($(grep -o '"turns": [0-9]*' "$out/eval.json" | awk '{s+=$2} END {print s}') turns)"
   kill -INT "$r" "$a"; wait "$r" "$a" || true
 }
-export -f inside; export out
+export out  # read by inside(), which runs in the shell with_servers.sh starts
 scripts/with_servers.sh all -- bash -c "$(declare -f inside); files=(${files[*]}); inside"
 echo "--- the Rasa server ---"; .venv/bin/python scripts/profile_breakdown.py "$out/rasa.txt"
 echo "--- the action server ---"; .venv/bin/python scripts/profile_breakdown.py --actions "$out/actions.txt"
