@@ -3,7 +3,7 @@
 Rasa 3.6 calls the action server through ``RemoteAction.run`` and
 ``EndpointConfig.request``. The profile of a turn (docs/performance.md) found
 two costs there that a plain Rasa bot never pays, and the guard needs to know
-when such a call failed. :func:`install` changes three things, once per
+when such a call failed. :func:`install` changes these things, once per
 process (the guard calls it, so every channel of the project has it):
 
 * **The answer's schema is checked once, not on every call.** Rasa checks each
@@ -22,9 +22,12 @@ process (the guard calls it, so every channel of the project has it):
   :class:`TurnWatch` for each message; a call to the action server that fails
   (down, timed out, an action that raised, a malformed answer) marks it, and
   the guard then holds back the turn's remaining replies and sends the safe
-  message (``channels/guard.py``). Every turn calls the action server first
-  (``action_extract_facts`` runs before anything is said), so an outage is
-  seen before any reply, with no health request of its own.
+  message (``channels/guard.py``), with no health request of its own.
+
+And one more: the actions of ``channels.local_actions.LOCAL_ACTIONS``
+(``action_extract_facts``, run after every message) are run by the Rasa server
+itself, with the same code and the same check of the answer, instead of being
+posted the whole tracker; one of them that raises is a failed call like any other.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Text
 
 import aiohttp
+
+from channels import local_actions
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +125,7 @@ _installed = False
 
 
 def install() -> None:
-    """Make the three changes above to Rasa's classes (idempotent)."""
+    """Make the changes above to Rasa's classes (idempotent)."""
     global _installed
     if _installed:
         return
@@ -146,9 +151,13 @@ def install() -> None:
 
     original_run = RemoteAction.run
 
-    async def run(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
+    async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Any:
         try:
-            return await original_run(self, *args, **kwargs)
+            if local_actions.is_local(self.name()):
+                return await local_actions.run_locally(
+                    self, self._validate_action_result, output_channel, nlg, tracker
+                )
+            return await original_run(self, output_channel, nlg, tracker, domain)
         except BaseException as error:
             note_failure(self.name(), error)
             raise

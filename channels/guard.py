@@ -12,8 +12,12 @@ calls to the action server (``channels/action_calls.py``):
   raised, its answer was malformed), the turn still runs (so the message is
   stored) but its remaining replies are held back, and one safe message goes
   out instead: what to do now if an emergency sign is present, and to send the
-  message again shortly. Every turn calls the action server before it says
-  anything (``action_extract_facts``), so an outage holds back every reply;
+  message again shortly. A turn that needs the action server calls it before
+  it says anything of its own (the assessment, the form's next question, the
+  recommendation), so an outage holds back all of it; what goes out before the
+  first call is a reply that needs no action (an FAQ answer, the greeting
+  before the form's first question). The facts are read in the Rasa server
+  itself (``channels/local_actions.py``), so they are kept even then;
 * otherwise the replies go out as Rasa sends them; should the turn still end
   with no reply at all, or fail, the safe message follows.
 

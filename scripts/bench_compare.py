@@ -56,6 +56,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_vignettes import ERROR, BotClient, default_files, load_vignettes, play  # noqa: E402
 
+sys.path.insert(0, str(ROOT))
+from channels.local_actions import is_local  # noqa: E402
+
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 BACKSTRIDE_PORT, PLAIN_PORT, ACTIONS_PORT = 5905, 5906, 5955
@@ -280,11 +283,15 @@ def measure(client: TimedClient, conversations: Callable[[], list[Conversation]]
 
 
 def action_calls(events: list[dict], actions: frozenset[str]) -> int:
-    """Calls to the action server in one turn's events: the fact reading Rasa runs
-    before anything else (not logged as an action), then every custom action and
-    every run of a form (its validate_* action) the turn executed."""
+    """Calls to the action server in one turn's events: every custom action and every
+    run of a form (its validate_* action) the turn executed. The fact reading Rasa runs
+    first (``action_extract_facts``, not logged as an action) is run by the Rasa server
+    itself (channels/local_actions.py) and costs no call; were it taken off that list,
+    it would count one a turn again."""
     executed = [e.get("name") for e in events if e.get("event") == "action"]
-    return 1 + sum(1 for name in executed if name in actions or str(name).endswith("_form"))
+    extract = 0 if is_local("action_extract_facts") else 1
+    return extract + sum(1 for name in executed
+                         if (name in actions and not is_local(name)) or str(name).endswith("_form"))
 
 
 def grow(client: TimedClient, texts: Sequence[str], actions: frozenset[str]) -> dict:
@@ -306,7 +313,7 @@ def grow(client: TimedClient, texts: Sequence[str], actions: frozenset[str]) -> 
                                            timeout=client.timeout).json()
                 events = state.get("events") or []
                 calls[turn].append(action_calls(events[seen:], actions))
-                body = {"next_action": "action_extract_facts", "sender_id": sender, "tracker": state,
+                body = {"next_action": "validate_back_pain_form", "sender_id": sender, "tracker": state,
                         "version": version("rasa")}
                 call_bytes[turn].append(len(json.dumps(body).encode()))
                 turn_bytes[turn].append(calls[turn][-1] * call_bytes[turn][-1])

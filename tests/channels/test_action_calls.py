@@ -98,7 +98,7 @@ def test_a_hung_action_server_fails_the_call_and_marks_the_turn(monkeypatch):
         runner, port = await _serve(hangs)
         try:
             watch = action_calls.watch_turn()
-            action = RemoteAction("action_extract_facts", EndpointConfig(f"http://127.0.0.1:{port}/webhook"))
+            action = RemoteAction("validate_back_pain_form", EndpointConfig(f"http://127.0.0.1:{port}/webhook"))
             started = time.monotonic()
             with pytest.raises(asyncio.TimeoutError):
                 await action.run(None, None, DialogueStateTracker("r", []), Domain.empty())
@@ -110,7 +110,7 @@ def test_a_hung_action_server_fails_the_call_and_marks_the_turn(monkeypatch):
 
     watch, waited = asyncio.run(scenario())
     assert waited < 5  # Rasa's own limit is 300 s
-    assert watch.failed and watch.failures[0].startswith("action_extract_facts")
+    assert watch.failed and watch.failures[0].startswith("validate_back_pain_form")
 
 
 @pytest.mark.parametrize("endpoints", ["endpoints.yml", "deploy/endpoints.yml"])
@@ -132,3 +132,4 @@ def test_no_call_carries_the_domain(endpoints, monkeypatch):
     assert domain.user_actions
     for name in domain.user_actions:
         assert "domain" not in RemoteAction(name, endpoint)._action_call_format(tracker, domain), name
+

@@ -34,8 +34,8 @@ def closed_port() -> int:
 
 
 async def call_the_action_server(message: UserMessage) -> None:
-    """What every turn does first: Rasa's own call of action_extract_facts (here it fails)."""
-    action = RemoteAction("action_extract_facts", EndpointConfig(f"http://127.0.0.1:{closed_port()}/webhook"))
+    """A call a check turn makes before it says anything: the form's validation (here it fails)."""
+    action = RemoteAction("validate_back_pain_form", EndpointConfig(f"http://127.0.0.1:{closed_port()}/webhook"))
     try:
         await action.run(message.output_channel, None, DialogueStateTracker(message.sender_id, []), Domain.empty())
     except RasaException:
