@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.training_data.message import Message
@@ -57,8 +58,6 @@ def user_turn(tracker: DialogueStateTracker, text: str) -> None:
 
 def remote_answer(tracker: DialogueStateTracker) -> dict:
     """What the action server answers to the body Rasa would post it: every event."""
-    import json
-
     state = json.loads(json.dumps(tracker.current_state(EventVerbosity.ALL)))
     assert state["events"], "the remote body carries the conversation"
     return asyncio.run(local_actions.answer(NAME, state))
@@ -84,16 +83,10 @@ def test_run_locally_gives_the_events_the_action_server_gives_for_the_whole_trac
         local = asyncio.run(local_actions.run_locally(
             RemoteAction(NAME, CLOSED), RemoteAction(NAME, CLOSED)._validate_action_result,
             CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(DOMAIN.responses), tracker))
-        assert local == [e for e in _deserialise(remote["events"])], text
+        assert local == deserialise_events(remote["events"]), text
         assert remote["responses"] == []
         for event in local:
             tracker.update(event)
-
-
-def _deserialise(events: list) -> list:
-    from rasa.shared.core.events import deserialise_events
-
-    return deserialise_events(events)
 
 
 def test_the_conversations_set_facts_so_the_comparison_means_something():
