@@ -154,9 +154,7 @@ def install() -> None:
     async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Any:
         try:
             if local_actions.is_local(self.name()):
-                return await local_actions.run_locally(
-                    self, self._validate_action_result, output_channel, nlg, tracker
-                )
+                return await local_actions.run_locally(self, output_channel, nlg, tracker)
             return await original_run(self, output_channel, nlg, tracker, domain)
         except BaseException as error:
             note_failure(self.name(), error)

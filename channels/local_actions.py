@@ -35,7 +35,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-from typing import Any, Callable, Dict, List, Text
+from typing import Any, Dict, List, Text
 
 from rasa.shared.core.events import Event, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
@@ -86,7 +86,6 @@ async def answer(action_name: Text, state: Dict[Text, Any]) -> Dict[Text, Any]:
 
 async def run_locally(
     remote: Any,
-    validate: Callable[[Dict[Text, Any]], Any],
     output_channel: Any,
     nlg: Any,
     tracker: DialogueStateTracker,
@@ -95,7 +94,7 @@ async def run_locally(
     name = remote.name()
     try:
         response = await answer(name, state_without_events(tracker))
-        validate(response)
+        remote._validate_action_result(response)
     except Exception as error:
         logger.exception("The action %s failed in the Rasa server.", name)
         raise RasaException(f"Failed to execute custom action '{name}'") from error

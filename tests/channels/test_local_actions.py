@@ -81,8 +81,7 @@ def test_run_locally_gives_the_events_the_action_server_gives_for_the_whole_trac
             user_turn(tracker, text)
         remote = remote_answer(tracker)
         local = asyncio.run(local_actions.run_locally(
-            RemoteAction(NAME, CLOSED), RemoteAction(NAME, CLOSED)._validate_action_result,
-            CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(DOMAIN.responses), tracker))
+            RemoteAction(NAME, CLOSED), CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(DOMAIN.responses), tracker))
         assert local == deserialise_events(remote["events"]), text
         assert remote["responses"] == []
         for event in local:
