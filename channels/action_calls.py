@@ -24,6 +24,17 @@ process (the guard calls it, so every channel of the project has it):
   the guard then holds back the turn's remaining replies and sends the safe
   message (``channels/guard.py``), with no health request of its own.
 
+* **Actions that read only the current turn are posted only the current turn.**
+  Rasa posts every event of the conversation with every call, so a call at turn
+  40 carried 175 kB where one at turn 5 carried 44. The actions of
+  :data:`THIS_TURN_ACTIONS` decide from the slots, the latest message, the
+  active loop and the events since the runner's latest message (what the form
+  heard this turn, whether the bot has spoken since), so they are posted those
+  events only; every other action still gets the whole conversation.
+  ``tests/actions/test_this_turn.py`` gives each of them a tracker with and
+  without a long history before the latest message and checks the answers
+  are the same.
+
 And one more: the actions of ``channels.local_actions.LOCAL_ACTIONS``
 (``action_extract_facts``, run after every message) are run by the Rasa server
 itself, with the same code and the same check of the answer, instead of being
@@ -62,6 +73,27 @@ class TurnWatch:
     @property
     def failed(self) -> bool:
         return bool(self.failures)
+
+
+#: Actions whose answer depends on the slots, the latest message, the active loop and the
+#: events since the runner's latest message only (see above); Rasa posts them no earlier event.
+THIS_TURN_ACTIONS = frozenset({
+    "validate_back_pain_form",
+    "validate_progress_form",
+    "action_recommend",
+    "action_check_in",
+    "action_follow_up",
+})
+
+
+def this_turn(events: list) -> list:
+    """The events from the runner's latest message on (all of them when there is none)."""
+    from rasa.shared.core.events import UserUttered
+
+    for index in range(len(events) - 1, -1, -1):
+        if isinstance(events[index], UserUttered):
+            return events[index:]
+    return events
 
 
 _turn: contextvars.ContextVar[Optional[TurnWatch]] = contextvars.ContextVar("backstride_turn", default=None)
@@ -129,6 +161,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    import rasa
     from jsonschema import ValidationError
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.constants import DOCS_BASE_URL
@@ -160,6 +193,21 @@ def install() -> None:
             note_failure(self.name(), error)
             raise
 
+    original_format = RemoteAction._action_call_format
+
+    def _action_call_format(self: RemoteAction, tracker: Any, domain: Any) -> Dict[Text, Any]:
+        if self.name() not in THIS_TURN_ACTIONS:
+            return original_format(self, tracker, domain)
+        from rasa.shared.core.trackers import EventVerbosity
+
+        state = tracker.current_state(EventVerbosity.NONE)
+        state["events"] = [event.as_dict() for event in this_turn(list(tracker.events))]
+        body = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state,
+                "version": rasa.__version__}
+        if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
+            body["domain"] = domain.as_dict()
+        return body
+
     def session(self: EndpointConfig) -> aiohttp.ClientSession:
         auth = None
         if self.basic_auth:
@@ -181,6 +229,7 @@ def install() -> None:
         return await original_request(self, *args, **kwargs)
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
     RemoteAction.run = run  # type: ignore[method-assign]
     EndpointConfig.session = session  # type: ignore[method-assign]
     EndpointConfig.request = request  # type: ignore[method-assign]

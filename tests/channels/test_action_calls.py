@@ -133,3 +133,30 @@ def test_no_call_carries_the_domain(endpoints, monkeypatch):
     for name in domain.user_actions:
         assert "domain" not in RemoteAction(name, endpoint)._action_call_format(tracker, domain), name
 
+
+def test_an_action_that_reads_only_this_turn_is_posted_only_this_turn():
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+
+    endpoint = EndpointConfig("http://127.0.0.1:9/webhook", enable_selective_domain=True)
+    domain = Domain.load(str(__import__("pathlib").Path(__file__).resolve().parents[2] / "domain.yml"))
+    earlier = [ActionExecuted("action_listen"), UserUttered("my back hurts"), BotUttered("Where?"),
+               SlotSet("pain_location", "lower_back")] * 20
+    turn = [UserUttered("it stays in my back", input_channel="telegram"), SlotSet("pain_radiation", "none")]
+    tracker = DialogueStateTracker.from_events("r", [*earlier, ActionExecuted("action_listen"), *turn],
+                                               slots=domain.slots)
+    for name in action_calls.THIS_TURN_ACTIONS:
+        body = RemoteAction(name, endpoint)._action_call_format(tracker, domain)
+        assert [e["event"] for e in body["tracker"]["events"]] == ["user", "slot"], name
+        assert body["tracker"]["slots"]["pain_location"] == "lower_back"
+        assert body["tracker"]["latest_input_channel"] == "telegram"
+        assert body["next_action"] == name and "domain" not in body
+    whole = RemoteAction("action_start_assessment", endpoint)._action_call_format(tracker, domain)
+    assert len(whole["tracker"]["events"]) == len(tracker.events)
+    alone = DialogueStateTracker.from_events("r", [ActionExecuted("action_session_start")], slots=domain.slots)
+    body = RemoteAction("validate_back_pain_form", endpoint)._action_call_format(alone, domain)
+    assert len(body["tracker"]["events"]) == 1  # no message yet: everything there is
+
+
+def test_every_action_posted_only_this_turn_is_in_the_domain():
+    domain = Domain.load(str(__import__("pathlib").Path(__file__).resolve().parents[2] / "domain.yml"))
+    assert action_calls.THIS_TURN_ACTIONS <= set(domain.user_actions)
